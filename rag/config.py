@@ -1,0 +1,69 @@
+"""One settings object for the whole product.
+
+Every option can be set by keyword (CLI flags, tests) or by an environment
+variable named ``RAG_<FIELD>`` (e.g. ``RAG_INDEX_DIR``). Nothing reads the
+environment except :meth:`Settings.load`, so a settings object passed in is the
+whole truth for the call that receives it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Environment that keeps every library we use off the network. Applied with
+# setdefault so a user can still opt in deliberately.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",  # chromadb
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def apply_offline_env() -> None:
+    """Make sure no library we call phones home or fetches weights at run time."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """Settings for ingest, retrieval, answering and the UI."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True)
+
+    index_dir: Path = Field(Path(".rag"), description="Directory of the embedded Chroma store and its side files.")
+    chroma_url: str | None = Field(None, description="http://HOST:PORT of a Chroma server; unset = embedded store in index_dir.")
+    collection: str = Field("newsdesk", description="Chroma collection holding the chunks.")
+
+    chunk_size: int = Field(200, ge=32, le=2000, description="Chunk size in tiktoken (cl100k) tokens.")
+    chunk_overlap: int = Field(30, ge=0, description="Token overlap between consecutive chunks of one document.")
+    embed_batch_size: int = Field(64, ge=1, description="Chunks embedded per batch (and written per Chroma call).")
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped with a reason.")
+    prune: bool = Field(True, description="Remove documents that are gone from the folders being ingested.")
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
+    backend: Literal["extractive", "openai", "llamacpp"] = Field("extractive", description="Answer backend.")
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info: Any) -> int:
+        size = info.data.get("chunk_size", 200)
+        if value >= size:
+            raise ValueError(f"chunk_overlap ({value}) must be smaller than chunk_size ({size})")
+        return value
+
+    @classmethod
+    def load(cls, **overrides: Any) -> "Settings":
+        """Environment variables, then keyword overrides (None means "not given")."""
+        return cls(**{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

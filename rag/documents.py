@@ -1,0 +1,334 @@
+"""Finding, reading, decoding and cleaning article files.
+
+Ingest works in two steps so that an unchanged corpus costs almost nothing:
+:func:`discover` lists candidate files and :func:`read_bytes` returns their raw
+bytes (enough to hash and compare), and only files that changed go through
+:func:`parse`, which decodes, extracts text from HTML/PDF, strips web debris
+and reads title/outlet/byline metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+# Bump when cleaning changes, so every document is re-processed on the next ingest.
+CLEANER_VERSION = "1"
+
+
+class DocumentError(Exception):
+    """A single file cannot be ingested; the message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found under an ingest root.
+
+    Attributes:
+        path: absolute path of the file.
+        doc_id: the path relative to the folder it was found in (the file name
+            for a file given directly); shown in citations and used in filters.
+    """
+
+    path: Path
+    doc_id: str
+
+    @property
+    def key(self) -> str:
+        """Stable store key: two files never share it, even with equal doc_ids."""
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned article, ready for chunking."""
+
+    source: SourceFile
+    text: str
+    content_hash: str
+    title: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def doc_id(self) -> str:
+        return self.source.doc_id
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.source.path.name
+
+
+def discover(paths: list[str | Path]) -> tuple[list[SourceFile], list[Path]]:
+    """List supported files under ``paths`` (files or folders, recursively).
+
+    Returns the files and the folders they were found in (the roots whose
+    vanished documents may be pruned). A path that does not exist raises
+    :class:`UsageError`; hidden files and folders are ignored.
+    """
+    files: dict[Path, SourceFile] = {}
+    roots: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{raw}: no such file or folder")
+        path = Path(os.path.abspath(path))  # normalise "..", keep symlinks as given
+        if path.is_dir():
+            roots.append(path)
+            for found in sorted(path.rglob("*")):
+                rel = found.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if found.suffix.lower() in SUPPORTED_SUFFIXES and not found.is_dir():
+                    files.setdefault(found, SourceFile(found, rel.as_posix()))
+        else:
+            files.setdefault(path, SourceFile(path, path.name))
+    return list(files.values()), roots
+
+
+def read_bytes(source: SourceFile, max_bytes: int) -> bytes:
+    """The raw bytes of a file, or :class:`DocumentError` saying why not."""
+    path = source.path
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported file type {path.suffix or '(none)'!r}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(f"file too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)")
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def parse(source: SourceFile, raw: bytes) -> Document:
+    """Decode, extract and clean one file's bytes into a :class:`Document`."""
+    if not raw.strip():
+        raise DocumentError("empty file")
+    suffix = source.path.suffix.lower()
+    warnings: list[str] = []
+    heading: str | None = None
+    if suffix == ".pdf":
+        text, heading = _pdf_text(raw)
+    else:
+        if b"\x00" in raw[:8192]:
+            raise DocumentError("binary file (contains NUL bytes), not text")
+        text = _decode(raw, warnings)
+        if suffix in {".html", ".htm"}:
+            text, heading = _html_text(text)
+        elif suffix in {".md", ".markdown"}:
+            text, heading = _markdown_text(text)
+    cleaned = clean_text(text)
+    if not cleaned.text.strip():
+        raise DocumentError("no text left after extraction and cleaning")
+    return Document(
+        source=source,
+        text=cleaned.text,
+        content_hash=content_hash(raw),
+        title=heading or cleaned.title,
+        outlet=cleaned.outlet,
+        byline=cleaned.byline,
+        warnings=tuple(warnings),
+    )
+
+
+def _decode(raw: bytes, warnings: list[str]) -> str:
+    """UTF-8 (with or without BOM); otherwise Windows-1252, then Latin-1, with a warning."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        warnings.append(f"not valid UTF-8 ({bad}); decoded as {encoding}")
+        return text
+    raise DocumentError("cannot decode text")  # unreachable: latin-1 decodes any byte
+
+
+def _html_text(html: str) -> tuple[str, str | None]:
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(html, "html.parser")
+    except Exception as exc:  # html.parser is lenient; this is for truly broken input
+        raise DocumentError(f"malformed HTML: {exc}") from exc
+    for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg"]):
+        tag.decompose()
+    heading = None
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        heading = _squash(h1.get_text(" ", strip=True))
+    elif soup.title and soup.title.get_text(strip=True):
+        heading = _squash(soup.title.get_text(" ", strip=True))
+    body = soup.body or soup
+    blocks = []
+    for element in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "figcaption"]):
+        if element.find(["p", "li", "blockquote", "pre", "td"]):
+            continue  # a container: its children are emitted themselves
+        piece = _squash(element.get_text(" ", strip=True))
+        if piece:
+            blocks.append(piece)
+    text = "\n\n".join(blocks) if blocks else body.get_text("\n", strip=True)
+    # Truncated markup ("</body" with no ">") is parsed as text: drop such stray tags.
+    text = re.sub(r"</?[A-Za-z][\w-]*(\s[^<>]*)?>?(?=\s|$)", " ", text)
+    if heading and not text.startswith(heading):
+        text = f"{heading}\n\n{text}"
+    return text, heading
+
+
+def _markdown_text(text: str) -> tuple[str, str | None]:
+    heading = None
+    match = re.search(r"^#\s+(.+?)\s*#*\s*$", text, flags=re.M)
+    if match:
+        heading = match.group(1).strip()
+    # Keep the words, drop markup that would otherwise be read as content.
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    return text, heading
+
+
+def _pdf_text(raw: bytes) -> tuple[str, str | None]:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            raise DocumentError("encrypted PDF")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or None
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise DocumentError(f"corrupt or unreadable PDF: {exc}") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text:
+        raise DocumentError("PDF has no extractable text (scanned images?)")
+    return text, title.strip() if isinstance(title, str) and title.strip() else None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- cleaning -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    title: str | None
+    outlet: str | None
+    byline: str | None
+
+
+_SEPARATOR = re.compile(r"^[\W_]{1,}$")  # only punctuation/symbols: ____, ----, * * *, /
+_CRUMB_SEPARATOR = re.compile(r"^[/>»|›·•]$")
+_DEBRIS = [re.compile(p, re.I) for p in (
+    r"^comments?(\s*\(\d+\))?$",
+    r"^(blog )?comments powered by disqus\.?$",
+    r"^published (in|on)\b.{0,80}$",
+    r"^(advertisement|sponsored content|share this( article| story)?|share|tweet|print|email)$",
+    r"^(sign up|subscribe)\b.{0,80}newsletter.{0,40}$",
+    r"^[—–-]*\s*with assistance from\b.{0,200}$",
+    r"^(©|\(c\)|copyright\b).{0,300}$",
+    r"^.{0,200}\b(distributed by|all rights reserved)\b.{0,200}$",
+)]
+_COPYRIGHT_OWNER = re.compile(r"(?:©|\([cC]\)|[Cc]opyright)\s*(?:\d{4}\s*)?([A-Z][\w&.,' -]*?)\s*(?:\s(?:Visit|Distributed|All rights)\b|$)")
+_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}"
+_BYLINE = re.compile(
+    rf"^(?:[Bb]y\s+)?(?P<names>{_NAME}(?:(?:\s*,\s*|\s+and\s+){_NAME})*?)"
+    rf"(?:\s*,\s*(?P<outlet>[A-Z][\w&.' ]{{1,60}}?))?(?:\s+on)?$"
+)
+
+
+def _is_sentence(line: str) -> bool:
+    return bool(re.search(r"[.!?\"”:;]$", line)) or len(line.split()) > 20
+
+
+def _heading_like(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 20 and not line.endswith((".", ",", ";")) and not line[0].islower()
+
+
+def clean_text(text: str) -> Cleaned:
+    """Strip web debris (crumbs, comment widgets, footers, separators) and read metadata.
+
+    Args:
+        text: decoded text of one article.
+
+    Returns:
+        the cleaned text (paragraphs separated by blank lines), the title
+        (first heading-like line), and the outlet/byline where stated.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    lines = [line.strip() for line in text.split("\n")]
+
+    outlet = byline = None
+    for line in lines:
+        match = _COPYRIGHT_OWNER.search(line) if len(line.split()) <= 40 else None
+        if match and match.group(1).strip():
+            outlet = match.group(1).strip().rstrip(",")
+            break
+
+    keep = [bool(line) for line in lines]
+    content = [i for i, line in enumerate(lines) if line]
+
+    # Breadcrumbs: a lone separator with short, sentence-less neighbours, near the top.
+    for pos, i in enumerate(content[:12]):
+        if _CRUMB_SEPARATOR.match(lines[i]):
+            keep[i] = False
+            for j in (content[pos - 1] if pos else None, content[pos + 1] if pos + 1 < len(content) else None):
+                if j is not None and len(lines[j].split()) <= 4 and not _is_sentence(lines[j]):
+                    keep[j] = False
+        elif re.fullmatch(r"[^.!?]{1,30}(\s*[>»›|]\s*[^.!?]{1,30}){1,}", lines[i]):
+            keep[i] = False  # "Home > World > Europe"
+
+    for i, line in enumerate(lines):
+        if keep[i] and (_SEPARATOR.match(line) or any(p.match(line) for p in _DEBRIS)):
+            keep[i] = False
+
+    # Byline: among the first few remaining lines, a short "Names, Outlet" line.
+    remaining = [i for i in range(len(lines)) if keep[i]]
+    for i in remaining[:4]:
+        line = lines[i]
+        match = _BYLINE.match(line) if len(line.split()) <= 14 and not _is_sentence(line) else None
+        if match and (line.lower().startswith("by ") or match.group("outlet") or line.endswith(" on")):
+            byline = match.group("names")
+            outlet = (match.group("outlet") or "").strip() or outlet
+            keep[i] = False
+            break
+
+    title = None
+    remaining = [i for i in range(len(lines)) if keep[i]]
+    if remaining and _heading_like(lines[remaining[0]]):
+        title = lines[remaining[0]]
+
+    # Rebuild: blank lines stay paragraph breaks, runs of them collapse to one.
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if keep[i]:
+            out.append(line)
+        elif not line and out and out[-1] != "":
+            out.append("")
+    cleaned = "\n".join(out).strip()
+    cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
+    return Cleaned(cleaned, title, outlet, byline)

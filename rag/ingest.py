@@ -1,0 +1,160 @@
+"""Incremental, idempotent ingest: files -> clean documents -> chunks -> embeddings -> Chroma.
+
+Like simonw/llm's ``embed_multi``: hash first, skip what is stored, embed only
+the rest. A document is unchanged when its fingerprint (raw bytes + the
+cleaning/chunking/model settings) matches a complete stored version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .chunking import Chunk, Chunker
+from .config import Settings
+from .documents import CLEANER_VERSION, DocumentError, SourceFile, discover, parse, read_bytes
+from .embedding import Embedder
+from .store import ChunkStore, StoredDocument
+
+Log = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did. ``skipped`` and ``warnings`` are (path, reason) pairs."""
+
+    files: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_in_store: int = 0
+    documents_in_store: int = 0
+    seconds: float = 0.0
+
+    @property
+    def nothing_ingested(self) -> bool:
+        """True when files were given but none of them is in the store now."""
+        return self.files > 0 and self.added + self.updated + self.unchanged == 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} files: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.removed} removed, {len(self.skipped)} skipped; embedded {self.chunks_embedded} chunks; "
+            f"store holds {self.documents_in_store} documents, {self.chunks_in_store} chunks; {self.seconds:.1f} s"
+        )
+
+
+def fingerprint(raw: bytes, settings: Settings, model_name: str) -> str:
+    """Identity of one processed version: content plus everything that shapes its chunks."""
+    recipe = f"{CLEANER_VERSION}|{settings.chunk_size}|{settings.chunk_overlap}|{model_name}".encode()
+    return hashlib.sha256(recipe + b"\0" + raw).hexdigest()
+
+
+def ingest(
+    paths: list[str | Path],
+    settings: Settings,
+    *,
+    store: ChunkStore | None = None,
+    embedder: Embedder | None = None,
+    log: Log | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the store in line with the files under ``paths``.
+
+    Args:
+        paths: files and folders (searched recursively).
+        settings: chunking, limits, store location, and whether to prune.
+        store, embedder: reuse open ones (the UI, tests); opened from settings otherwise.
+        log: receives one line per skipped file or warning.
+        progress: called after each embedded batch.
+
+    Raises:
+        UsageError: a path does not exist.
+    """
+    started = time.perf_counter()
+    log = log or (lambda line: None)
+    files, roots = discover(paths)
+    store = store or ChunkStore(settings, create=True)
+    embedder = embedder or Embedder(settings.embed_batch_size)
+    report = IngestReport(files=len(files))
+    stored = store.stored_documents()
+    chunker: Chunker | None = None
+
+    pending: list[Chunk] = []
+    stale: list[str] = []  # chunk ids of replaced or half-written versions
+    for source in files:
+        previous = stored.get(source.key)
+        try:
+            raw = read_bytes(source, settings.max_file_bytes)
+            fp = fingerprint(raw, settings, embedder.name)
+            if previous and previous.is_complete(fp):
+                report.unchanged += 1
+                stale += previous.ids_except(fp)
+                continue
+            document = parse(source, raw)
+        except DocumentError as exc:
+            _skip(report, log, source, str(exc), previous)
+            continue
+        for warning in document.warnings:
+            report.warnings.append((str(source.path), warning))
+            log(f"warning: {source.path}: {warning}")
+        chunker = chunker or Chunker(settings.chunk_size, settings.chunk_overlap)
+        chunks = chunker.chunk(document, fp, {"ingested_at": time.time()})
+        pending += chunks
+        # Drop every other stored version, including a half-written one of this fingerprint.
+        stale += previous.all_ids if previous else []
+        if previous and any(previous.is_complete(v) for v in previous.versions):
+            report.updated += 1
+        else:
+            report.added += 1
+
+    new_ids = {c.id for c in pending}
+    _embed_and_store(pending, store, embedder, settings.embed_batch_size, progress)
+    report.chunks_embedded = len(pending)
+    store.delete([i for i in stale if i not in new_ids])
+
+    if settings.prune:
+        present = {f.key for f in files}
+        for doc in _gone(stored, roots, present):
+            store.delete(doc.all_ids)
+            report.removed += 1
+            log(f"removed: {doc.key} (no longer in {', '.join(map(str, roots))})")
+
+    if report.chunks_embedded or report.removed or stale:
+        store.bump_generation()
+    report.chunks_in_store = store.count()
+    report.documents_in_store = len(store.stored_documents())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _skip(report: IngestReport, log: Log, source: SourceFile, reason: str, previous: StoredDocument | None) -> None:
+    if previous and previous.all_ids:
+        reason += " (kept the previously ingested version)"
+    report.skipped.append((str(source.path), reason))
+    log(f"skipped: {source.path}: {reason}")
+
+
+def _embed_and_store(chunks: list[Chunk], store: ChunkStore, embedder: Embedder, batch: int, progress: Progress | None) -> None:
+    """Embed and write in batches, so a killed run keeps what it finished."""
+    done = 0
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        store.add(part, embedder.embed([c.text for c in part]))
+        done += len(part)
+        if progress:
+            progress(done, len(chunks))
+
+
+def _gone(stored: dict[str, StoredDocument], roots: list[Path], present: set[str]) -> list[StoredDocument]:
+    """Stored documents that lived under one of ``roots`` and are not there any more."""
+    prefixes = tuple(str(root).rstrip("/") + "/" for root in roots)
+    return [doc for key, doc in stored.items() if key.startswith(prefixes) and key not in present]

@@ -1,0 +1,153 @@
+"""Loading and cleaning: real seed files and small files written by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.documents import DocumentError, SourceFile, clean_text, discover, parse, read_bytes
+from rag.errors import UsageError
+
+from .conftest import SEEDS
+
+
+def load(path: Path, max_bytes: int = 10_000_000):
+    source = SourceFile(path.absolute(), path.name)
+    return parse(source, read_bytes(source, max_bytes))
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A valid one-page PDF showing ``text`` (built by hand: no PDF writer needed)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_seed_003_debris_is_removed_and_content_kept():
+    doc = load(SEEDS / "003_83634cac5ae714f9.txt")
+    for debris in ("Current News", "ArcaMax", "Published in", "Comments", "Disqus", "©2025",
+                   "Distributed by", "_____", "With assistance from", "Bloomberg News on"):
+        assert debris not in doc.text, debris
+    lines = doc.text.splitlines()
+    assert lines[0] == "Putin agrees to limit Ukraine attacks but won't commit to truce"
+    assert "WASHINGTON — President Vladimir Putin declined Donald Trump’s bid" in doc.text
+    assert "two and a half hours" in doc.text
+    assert doc.text.endswith("now we’ll take that to the Russians and get their response.”")
+    assert "\n\n\n" not in doc.text and " \n" not in doc.text
+
+
+def test_seed_metadata():
+    doc = load(SEEDS / "003_83634cac5ae714f9.txt")
+    assert doc.title == "Putin agrees to limit Ukraine attacks but won't commit to truce"
+    assert doc.byline == "Greg Sullivan and Iain Marlow"
+    assert doc.outlet == "Bloomberg News"
+    assert len(doc.content_hash) == 64
+    assert load(SEEDS / "004_cc185119c83a0752.txt").title == "Trump and Putin Discuss Ukraine-Russia Cease-Fire: What to Know"
+    # The first line of 000 is a paragraph, not a heading: no invented title.
+    first = load(SEEDS / "000_808960b78ff8522c.txt")
+    assert first.title is None and first.display_title == "000_808960b78ff8522c.txt"
+
+
+def test_copyright_footer_names_the_outlet_when_no_byline():
+    cleaned = clean_text("Headline here\n\nBody sentence one.\n\n© 2024 Example Media Ltd. All rights reserved.\n")
+    assert cleaned.outlet == "Example Media Ltd."
+    assert "All rights reserved" not in cleaned.text and cleaned.title == "Headline here"
+
+
+def test_breadcrumb_trail_is_removed():
+    cleaned = clean_text("Home > World > Europe\nReal headline\n\nFirst paragraph of the story.")
+    assert cleaned.text.startswith("Real headline") and cleaned.title == "Real headline"
+
+
+def test_html_extraction(tmp_path: Path):
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Site | Story</title><script>alert('x')</script></head><body>"
+        "<nav>Home / World</nav><h1>Council approves budget</h1>"
+        "<p>The council approved the budget on Monday.</p><p>It passed 7 to 2.</p>"
+        "<footer>© 2025 Example News</footer></body></html>"
+    )
+    doc = load(page)
+    assert doc.title == "Council approves budget"
+    assert "alert" not in doc.text and "Home / World" not in doc.text
+    assert "The council approved the budget on Monday.\n\nIt passed 7 to 2." in doc.text
+
+
+def test_markdown_heading_is_the_title(tmp_path: Path):
+    page = tmp_path / "note.md"
+    page.write_text("# Storm hits coast\n\nWinds reached **120 km/h**, said [the agency](http://x).\n")
+    doc = load(page)
+    assert doc.title == "Storm hits coast"
+    assert "Winds reached 120 km/h, said the agency." in doc.text
+
+
+def test_pdf_text(tmp_path: Path):
+    page = tmp_path / "report.pdf"
+    page.write_bytes(minimal_pdf("Parliament passed the bill on Thursday."))
+    assert "Parliament passed the bill on Thursday." in load(page).text
+
+
+def test_non_utf8_is_decoded_with_a_warning(tmp_path: Path):
+    page = tmp_path / "pounds.txt"
+    page.write_bytes("A \u00a315.8m signing.".encode("cp1252"))
+    doc = load(page)
+    assert "£15.8m" in doc.text
+    assert doc.warnings and "not valid UTF-8" in doc.warnings[0] and "cp1252" in doc.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n \t", "empty file"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("corrupt.pdf", b"%PDF-1.4\nthis is not really a pdf", "PDF"),
+        ("broken.html", b"<html><body><div><<<>>></div></body", "no text left"),
+        ("debris.txt", b"Comments\n\n_____\n\nblog comments powered by Disqus\n", "no text left"),
+    ],
+)
+def test_bad_files_give_a_reason(tmp_path: Path, name: str, content: bytes, reason: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=reason):
+        load(path)
+
+
+def test_oversized_and_unreadable_files(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 1000)
+    with pytest.raises(DocumentError, match="too large"):
+        load(big, max_bytes=1000)
+    dangling = tmp_path / "gone.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    with pytest.raises(DocumentError, match="cannot read"):
+        load(dangling)
+
+
+def test_discover_walks_folders_and_names_documents_by_relative_path(tmp_path: Path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("x")
+    (tmp_path / "a" / "y.md").write_text("y")
+    (tmp_path / "a" / "z.csv").write_text("z")
+    (tmp_path / "a" / ".hidden.txt").write_text("h")
+    files, roots = discover([tmp_path / "a"])
+    assert sorted(f.doc_id for f in files) == ["b/x.txt", "y.md"]
+    assert roots == [tmp_path / "a"]
+    with pytest.raises(UsageError, match="no such file"):
+        discover([tmp_path / "missing"])
