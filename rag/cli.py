@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .config import Settings, apply_offline_env
 from .errors import RagError
 
@@ -62,6 +64,87 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _questions(args: argparse.Namespace) -> list[str]:
+    from .errors import UsageError
+
+    questions = list(args.questions)
+    if args.from_file:
+        try:
+            lines = Path(args.from_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{args.from_file}: cannot read questions: {exc}") from exc
+        questions += [line.strip() for line in lines if line.strip()]
+    if not questions:
+        raise UsageError("no question given (pass QUESTION or --from-file FILE)")
+    for question in questions:
+        if not question.strip():
+            raise UsageError("the question is empty")
+    return questions
+
+
+def _pipeline(args: argparse.Namespace):
+    from .pipeline import Pipeline
+
+    return Pipeline(_settings(args, backend=args.backend, top_k=args.top_k))
+
+
+def _where(args: argparse.Namespace) -> dict | None:
+    if args.doc and args.outlet:
+        return {"$and": [{"doc_id": args.doc}, {"outlet": args.outlet}]}
+    return {"doc_id": args.doc} if args.doc else {"outlet": args.outlet} if args.outlet else None
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    import json
+
+    from .render import render_text
+
+    questions = _questions(args)
+    pipeline = _pipeline(args)
+    for question in questions:
+        answer = pipeline.ask(question, where=_where(args))
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(answer), flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .render import render_text
+
+    pipeline = _pipeline(args)
+    history: list[str] = []
+    print("Ask about the articles. /reset forgets the conversation, /quit (or Ctrl-D) leaves.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in {"/quit", "/exit"}:
+            return 0
+        if question == "/reset":
+            history.clear()
+            print("(conversation forgotten)")
+            continue
+        if not question:
+            continue
+        answer = pipeline.ask(question, history, where=_where(args))
+        if answer.standalone_question and answer.standalone_question != question:
+            print(f"(searched for: {answer.standalone_question})")
+        print(render_text(answer))
+        history.append(question)
+
+
+def _ask_options(parser: argparse.ArgumentParser) -> None:
+    _store_options(parser)
+    parser.add_argument("--backend", choices=["extractive", "openai", "llamacpp"], help="answer backend (default extractive)")
+    parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 5)")
+    parser.add_argument("--doc", help="only search this document id")
+    parser.add_argument("--outlet", help="only search articles from this outlet")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Grounded, cited answers over a folder of news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="a progress line per embedded batch when there is no terminal")
     _store_options(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer questions with cited sources")
+    p.add_argument("questions", nargs="*", metavar="QUESTION")
+    p.add_argument("--from-file", help="read one question per line")
+    p.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    _ask_options(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="interactive multi-turn chat in the terminal")
+    _ask_options(p)
+    p.set_defaults(func=cmd_chat)
     return parser
 
 
@@ -81,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"rag: error: invalid setting: {problems}", file=sys.stderr)
+        return 2
     except RagError as exc:
         print(f"rag: error: {exc}", file=sys.stderr)
         return exc.exit_code

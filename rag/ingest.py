@@ -130,6 +130,10 @@ def ingest(
 
     if report.chunks_embedded or report.removed or stale:
         store.bump_generation()
+    # Build the keyword index now, so the first question does not pay for it.
+    from .retrieval import Retriever
+
+    Retriever(settings, store).keyword_index()
     report.chunks_in_store = store.count()
     report.documents_in_store = len(store.stored_documents())
     report.seconds = time.perf_counter() - started

@@ -146,10 +146,23 @@ class ChunkStore:
             for i, text, meta, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         ]
 
+    def get(self, ids) -> list[tuple[str, str, dict[str, Any]]]:
+        """(id, text, metadata) of the given chunk ids that exist."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        result = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return list(zip(result["ids"], result["documents"], result["metadatas"]))
+
     @property
     def generation(self) -> int:
         """Bumped after every ingest that changed something; keyword indexes key on it."""
         return int((self.collection.metadata or {}).get("generation", 0))
+
+    def fresh_generation(self) -> int:
+        """The generation as the store has it now (another process may have ingested)."""
+        self.collection = self.client.get_collection(self.settings.collection, embedding_function=None)
+        return self.generation
 
     # --- writing ---------------------------------------------------------------
 

@@ -1,0 +1,95 @@
+"""Quantities in sentences (durations, counts, percentages, money), for spotting sources that disagree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100, "half": 0.5, "several": None, "few": None,
+}
+DURATION_UNITS = {"second": 1 / 60, "minute": 1, "hour": 60, "day": 1440, "week": 10080, "month": 43200, "year": 525600}
+_NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_WORDS[w]), key=len, reverse=True))
+_QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"
+DURATION = re.compile(
+    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?(?P<sep>[\s-]+)"
+    rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?:[\s-]+(?P<head>[a-z]+))?",
+    re.I,
+)
+PERCENT = re.compile(rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.I)
+MONEY = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$£€])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>bn|billion|m|million|k|thousand|trillion)?\b", re.I)
+_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+LOWER_BOUND = {"more than", "over", "at least", "just over"}
+UPPER_BOUND = {"less than", "under", "at most", "just under", "up to"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: str  # "duration" (minutes), "percent", "money:<currency>"
+    value: float
+    bound: str  # "=", ">" or "<"
+    surface: str
+    head: str | None = None  # for "30-day cease-fire": the noun the quantity describes
+    start: int = 0  # offset in the sentence
+
+    def compatible(self, other: "Quantity", tolerance: float = 0.15) -> bool:
+        """Could both statements be true of one fact? ("more than two hours" fits 2.5 hours, not 90 minutes)."""
+        if self.kind != other.kind:
+            return True
+        a, b = self, other
+        if a.bound == "=" and b.bound == "=":
+            return abs(a.value - b.value) <= tolerance * max(a.value, b.value)
+        if a.bound != "=" and b.bound != "=":
+            return a.bound == b.bound or (a.bound == ">" and a.value < b.value) or (a.bound == "<" and a.value > b.value)
+        bound, point = (a, b) if a.bound != "=" else (b, a)
+        return point.value > bound.value if bound.bound == ">" else point.value < bound.value
+
+
+def _number(text: str) -> float | None:
+    text = text.lower().replace(",", "")
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _bound(qualifier: str | None) -> str:
+    qualifier = (qualifier or "").lower()
+    return ">" if qualifier in LOWER_BOUND else "<" if qualifier in UPPER_BOUND else "="
+
+
+def extract(sentence: str) -> list[Quantity]:
+    """Every duration, percentage and amount of money stated in ``sentence``."""
+    found: list[Quantity] = []
+    for m in DURATION.finditer(sentence):
+        number = _number(m.group("num"))
+        if number is None:
+            continue
+        number += 0.5 if m.group("half") else 0
+        head = m.group("head").lower() if "-" in m.group("sep") and m.group("head") else None
+        surface = m.group(0)[: m.start("head") - m.start()].strip() if m.group("head") else m.group(0).strip()
+        found.append(Quantity("duration", number * DURATION_UNITS[m.group("unit").lower()], _bound(m.group("qual")), surface, head, m.start()))
+    for m in PERCENT.finditer(sentence):
+        found.append(Quantity("percent", float(m.group("num")), _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
+    for m in MONEY.finditer(sentence):
+        number = _number(m.group("num"))
+        if number is not None:
+            number *= _MULT.get((m.group("mult") or "").lower(), 1)
+            found.append(Quantity(f"money:{m.group('cur')}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
+    return found
+
+
+def asked_kind(question: str) -> str | None:
+    """Which kind of quantity a question asks for, if any."""
+    q = question.lower()
+    if re.search(r"\bhow long\b|\bduration\b|\bhow many (minutes|hours|days|weeks|months|years)\b", q):
+        return "duration"
+    if re.search(r"\bpercent|\bpercentage\b|%", q):
+        return "percent"
+    if re.search(r"\bhow much\b|\bcost\b|\bprice\b|\bworth\b|\bpaid\b|\bprofit|\brevenue|\bfine\b", q):
+        return "money"
+    return None
