@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 from .quantities import Quantity, asked_kind, extract
 from .retrieval import KeywordIndex, Passage
-from .text import normalize, numbers, split_sentences, terms, words
+from .text import normalize, numbers, proper_names, question_terms, split_sentences, terms, words
 
 ABSTAIN_TEXT = "The articles don't say."
 CITATION = re.compile(r"\[(\d+)\]")
@@ -64,6 +64,7 @@ class Answer:
     conflicts: list[Conflict] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # e.g. "removed_unsupported", "conflict", "injection_suspected"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    retrieved: list[tuple[str, str]] = field(default_factory=list)  # (chunk_id, doc_id), best first
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON contract (see README)."""
@@ -83,6 +84,7 @@ class Answer:
             "flags": self.flags,
             "backend": self.backend,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "retrieved": [list(r) for r in self.retrieved],
         }
 
 
@@ -169,8 +171,8 @@ def finalize(
                   conflicts=renumbered_conflicts, flags=flags)
 
 
-def abstention(question: str, backend: str, flags: Sequence[str] = ()) -> Answer:
-    return Answer(question, ABSTAIN_TEXT, [], [], True, backend, flags=[*flags, "abstained"])
+def abstention(question: str, backend: str, flags: Sequence[str] = (), text: str = ABSTAIN_TEXT) -> Answer:
+    return Answer(question, text, [], [], True, backend, flags=[*flags, "abstained"])
 
 
 def _source(n: int, p: Passage, highlights: tuple[tuple[int, int], ...] = ()) -> Source:
@@ -187,6 +189,7 @@ class Candidate:
     score: float
     coverage: float
     quantities: tuple[Quantity, ...]
+    index: int = 0  # position of the sentence within its passage
     relevance: float | None = None  # embedding cosine to the question, where computed
 
 
@@ -196,7 +199,7 @@ class ExtractiveConfig:
 
     min_coverage: float = 0.34  # abstain when the best sentence covers less of the question's weight...
     min_dense: float = 0.35  # ...and the best passage is less similar than this
-    max_sentences: int = 2
+    max_sentences: int = 3
     followup_weight: float = 0.35  # weight of the previous question's terms in a follow-up
 
 
@@ -205,6 +208,7 @@ _ANSWER_TYPES = {
     "howmany": re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)s?\b", re.I),
     "who": re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b"),
     "where": re.compile(r"\b(in|at|near|from)\s+(the\s+)?[A-Z][a-z]+", re.M),
+    "quote": re.compile(r"[“\"]|\b(said|says|told|warned|described|called)\b.{0,40}\bthat\b|\bthat\b", re.I),
 }
 
 
@@ -220,6 +224,8 @@ def _answer_type(question: str) -> str | None:
         return "who"
     if re.search(r"\bwhere\b|\bwhich (city|country|region|place)\b", q):
         return "where"
+    if re.search(r"\b(say|said|tell|told|warn|warning|describe|describes|described|call|characteri[sz]e|react|respond|promise)\b", q):
+        return "quote"
     return None
 
 
@@ -230,7 +236,7 @@ def _weights(question_terms: list[str], keyword: KeywordIndex | None) -> dict[st
 def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex | None,
                history_terms: Sequence[str] = (), cfg: ExtractiveConfig = ExtractiveConfig()) -> list[Candidate]:
     """Every sentence of the passages, scored as an answer to ``question`` (best first)."""
-    weights = _weights(terms(question), keyword)
+    weights = _weights(question_terms(question), keyword)
     for t, w in _weights(list(history_terms), keyword).items():
         weights.setdefault(t, w * cfg.followup_weight)
     total = sum(weights.values()) or 1.0
@@ -239,7 +245,7 @@ def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex
     question_words = set(words(question))
     scored = []
     for pos, passage in enumerate(passages, start=1):
-        for start, end in split_sentences(passage.text):
+        for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
             sentence_terms = set(terms(text))
             coverage = sum(w for t, w in weights.items() if t in sentence_terms) / total
@@ -254,9 +260,38 @@ def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex
                 score *= 0.6  # headlines and section titles rarely state the answer
             elif n_words > 60:
                 score *= 0.85
-            scored.append(Candidate(pos, passage.doc_id, text, score, coverage, quantities))
+            scored.append(Candidate(pos, passage.doc_id, text, score, coverage, quantities, index))
     scored.sort(key=lambda c: -c.score)
     return scored
+
+
+def _continuation(best: Candidate, ranked: list[Candidate]) -> Candidate | None:
+    """The sentence right after ``best`` when it carries the statement on ("Starmer spoke with
+    Trump." -> "Starmer told Trump that ..."): it starts by referring back, or shares the topic."""
+    following = [c for c in ranked if c.passage == best.passage and c.index == best.index + 1]
+    if not following:
+        return None
+    nxt = following[0]
+    refers_back = re.match(r"(He|She|They|It|This|That|These|Those|His|Her|Their|But|However|Such|The\s+\w+\s+(official|leader|source|spokesman|minister))\b", nxt.text)
+    if (refers_back or nxt.coverage >= 0.3) and len(nxt.text.split()) >= 6:
+        return nxt
+    return None
+
+
+def _unmentioned_names(question: str, passages: Sequence[Passage]) -> list[str]:
+    """Names in the question that no retrieved passage mentions, even spelled a little
+    differently ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them."""
+    from difflib import SequenceMatcher
+
+    seen = {t for p in passages for t in terms(p.text)}
+    missing = []
+    for name in proper_names(question):
+        (term,) = terms(name) or [name.lower()]
+        if term in seen:
+            continue
+        if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):
+            missing.append(name)
+    return missing
 
 
 def _novel(text: str, question_words: set[str]) -> str:
@@ -288,6 +323,10 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
     if best is None or (best.coverage < cfg.min_coverage and best_dense < cfg.min_dense) or best.coverage == 0:
         return abstention(question, "extractive", ["low_evidence"])
 
+    unknown = _unmentioned_names(question, passages)
+    if unknown:
+        return abstention(question, "extractive", ["unknown_name"],
+                          f"The articles don't say: they don't mention {' '.join(unknown)}.")
     ranked = _rerank_quantities(question, ranked, best, relevance)
     best = ranked[0]
     conflict = _conflict(question, ranked, best)
@@ -297,12 +336,16 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
                         preamble="The sources differ. ", conflicts=[found], flags=["conflict"])
 
     chosen = [best]
-    covered = set(terms(best.text))
+    follower = _continuation(best, ranked)
+    if follower:
+        chosen.append(follower)
+    covered = {t for c in chosen for t in terms(c.text)}
+    wanted = set(question_terms(question))
     for cand in ranked[1:]:
         if len(chosen) >= cfg.max_sentences or cand.score < 0.75 * best.score:
             break
         new_terms = set(terms(cand.text)) - covered
-        if normalize(cand.text) in {normalize(c.text) for c in chosen} or not (new_terms & set(terms(question)) or cand.doc_id != best.doc_id):
+        if normalize(cand.text) in {normalize(c.text) for c in chosen} or not (new_terms & wanted or cand.doc_id != best.doc_id):
             continue
         chosen.append(cand)
         covered |= new_terms

@@ -137,6 +137,33 @@ def cmd_chat(args: argparse.Namespace) -> int:
         history.append(question)
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import load_gold, load_thresholds, run
+    from .ingest import ingest
+    from .pipeline import Pipeline
+    from .report import write_report
+
+    name = args.name or ("seeds" if len(args.corpus) <= 1 else "mixed")
+    index = args.index or Path(".rag-eval") / name
+    settings = _settings(args, backend=args.backend, top_k=args.top_k).model_copy(update={"index_dir": index})
+    report = ingest(args.corpus, settings)
+    print(f"corpus: {report.summary()}", file=sys.stderr)
+    items = [item for gold in args.gold for item in load_gold(gold)]
+    thresholds = load_thresholds(args.thresholds, name) if not args.no_gate else {}
+    result = run(Pipeline(settings), items, name, thresholds)
+    paths = write_report([result], {name: thresholds}, Path(args.out))
+    width = max(len(k) for k in result.overall)
+    for key, value in result.overall.items():
+        limit = thresholds.get(key)
+        print(f"{key:<{width}}  {value if value is not None else '-':>8}" + (f"   (threshold {limit})" if limit is not None else ""))
+    print("per type: " + ", ".join(f"{t} {m['accuracy']}" for t, m in result.types.items()))
+    print("wrote " + ", ".join(map(str, paths)))
+    if result.failures:
+        print("rag: eval below thresholds: " + "; ".join(result.failures), file=sys.stderr)
+        return 1
+    return 0
+
+
 def _ask_options(parser: argparse.ArgumentParser) -> None:
     _store_options(parser)
     parser.add_argument("--backend", choices=["extractive", "openai", "llamacpp"], help="answer backend (default extractive)")
@@ -164,6 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
     _ask_options(p)
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("eval", help="run the gold questions and gate on eval/thresholds.toml")
+    p.add_argument("--corpus", action="append", help="corpus folder(s) to ingest (default seeds)")
+    p.add_argument("--gold", action="append", help="gold JSONL file(s) (default eval/gold.jsonl)")
+    p.add_argument("--name", help="threshold table and report name (default seeds, or mixed with several corpora)")
+    p.add_argument("--thresholds", default="eval/thresholds.toml")
+    p.add_argument("--no-gate", action="store_true", help="report only, never fail")
+    p.add_argument("--out", default="eval", help="where report.md, results.json and metrics.png go")
+    _ask_options(p)
+    p.set_defaults(func=cmd_eval, corpus=None, gold=None)
+
     p = sub.add_parser("chat", help="interactive multi-turn chat in the terminal")
     _ask_options(p)
     p.set_defaults(func=cmd_chat)
@@ -173,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     apply_offline_env()
     args = build_parser().parse_args(argv)
+    if args.command == "eval":
+        args.corpus = args.corpus or ["seeds"]
+        args.gold = args.gold or ["eval/gold.jsonl"]
     try:
         return args.func(args)
     except ValidationError as exc:

@@ -21,7 +21,7 @@ from .errors import UsageError
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 # Bump when cleaning changes, so every document is re-processed on the next ingest.
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 
 
 class DocumentError(Exception):
@@ -314,7 +314,8 @@ def clean_text(text: str) -> Cleaned:
         if match and (line.lower().startswith("by ") or match.group("outlet") or line.endswith(" on")):
             byline = match.group("names")
             outlet = (match.group("outlet") or "").strip() or outlet
-            keep[i] = False
+            # Keep the credit line (readers ask "who wrote it?"), minus the dangling "on <date>".
+            lines[i] = re.sub(r"\s+on$", "", line)
             break
 
     title = None

@@ -101,5 +101,6 @@ class Pipeline:
         answer.question = question
         answer.standalone_question = standalone
         answer.timings_ms = timings
+        answer.retrieved = [(p.chunk_id, p.doc_id) for p in passages]
         return answer
 

@@ -15,6 +15,25 @@ STOPWORDS = frozenset(
     yours according article articles say said says tell told about also just any all both each few""".split()
 )
 QUESTION_WORDS = frozenset("what when where which who whom whose why how".split())
+# Words that shape a question but name nothing the answer must contain
+# ("What *really* happened", "anything *apart* from"): left out of question terms.
+QUESTION_FILLERS = frozenset(
+    """really actually anything something everything apart besides supposed happen happened happens regarding
+    concerning come came meant mean way kind sort thing things exactly particular specifically whether else
+    get got make made take took give gave go went know known think call called describe described""".split()
+)
+# Irregular verb forms the stemmer cannot join to their base ("told" -> "tell").
+IRREGULAR = {
+    "told": "tell", "said": "say", "says": "say", "spoke": "speak", "spoken": "speak", "met": "meet", "went": "go",
+    "gone": "go", "took": "take", "taken": "take", "gave": "give", "given": "give", "made": "make", "won": "win",
+    "lost": "lose", "began": "begin", "begun": "begin", "brought": "bring", "bought": "buy", "sold": "sell",
+    "held": "hold", "left": "leave", "led": "lead", "paid": "pay", "sent": "send", "thought": "think", "saw": "see",
+    "seen": "see", "knew": "know", "known": "know", "wrote": "write", "written": "write", "fell": "fall",
+    "fallen": "fall", "rose": "rise", "risen": "rise", "struck": "strike", "fought": "fight", "kept": "keep",
+    "found": "find", "hit": "hit", "cut": "cut", "ran": "run", "chose": "choose", "chosen": "choose",
+    "grew": "grow", "grown": "grow", "drew": "draw", "drawn": "draw", "stood": "stand", "seized": "seize",
+    "men": "man", "women": "woman", "children": "child", "people": "person",
+}
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
@@ -40,8 +59,19 @@ def _stemmer():
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms: the unit of keyword search and of support checks."""
-    kept = [w.removesuffix("'s") for w in words(text) if w not in STOPWORDS]
-    return _stemmer().stemWords([w for w in kept if w])
+    kept = [IRREGULAR.get(w, w) for w in (w.removesuffix("'s") for w in words(text)) if w and w not in STOPWORDS]
+    return _stemmer().stemWords(kept)
+
+
+def question_terms(question: str) -> list[str]:
+    """The terms of a question that an answer is expected to share."""
+    return terms(" ".join(w for w in words(question) if w not in QUESTION_FILLERS))
+
+
+def proper_names(question: str) -> list[str]:
+    """Capitalised words of a question that are not its first word ("Olena", "Zelenska")."""
+    found = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:['’][a-z]+)?|[A-Z]{2,})\b", question.strip())
+    return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 
 def numbers(text: str) -> set[str]:

@@ -46,6 +46,7 @@ def test_seed_003_debris_is_removed_and_content_kept():
         assert debris not in doc.text, debris
     lines = doc.text.splitlines()
     assert lines[0] == "Putin agrees to limit Ukraine attacks but won't commit to truce"
+    assert lines[2] == "Greg Sullivan and Iain Marlow, Bloomberg News"  # the credit stays, its dangling "on" goes
     assert "WASHINGTON — President Vladimir Putin declined Donald Trump’s bid" in doc.text
     assert "two and a half hours" in doc.text
     assert doc.text.endswith("now we’ll take that to the Russians and get their response.”")
