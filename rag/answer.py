@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 from .quantities import Quantity, asked_kind, extract
 from .retrieval import KeywordIndex, Passage
-from .text import normalize, numbers, proper_names, question_terms, split_sentences, terms, words
+from .text import looks_like_injection, normalize, numbers, proper_names, question_terms, split_sentences, terms, words
 
 ABSTAIN_TEXT = "The articles don't say."
 CITATION = re.compile(r"\[(\d+)\]")
@@ -190,6 +190,7 @@ class Candidate:
     coverage: float
     quantities: tuple[Quantity, ...]
     index: int = 0  # position of the sentence within its passage
+    context: float = 1.0  # share of the conversation's terms in the sentence's passage (follow-ups)
     relevance: float | None = None  # embedding cosine to the question, where computed
 
 
@@ -200,7 +201,7 @@ class ExtractiveConfig:
     min_coverage: float = 0.34  # abstain when the best sentence covers less of the question's weight...
     min_dense: float = 0.35  # ...and the best passage is less similar than this
     max_sentences: int = 3
-    followup_weight: float = 0.35  # weight of the previous question's terms in a follow-up
+    followup_weight: float = 0.15  # weight of the previous questions' terms in a follow-up
 
 
 _ANSWER_TYPES = {
@@ -237,30 +238,43 @@ def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex
                history_terms: Sequence[str] = (), cfg: ExtractiveConfig = ExtractiveConfig()) -> list[Candidate]:
     """Every sentence of the passages, scored as an answer to ``question`` (best first)."""
     weights = _weights(question_terms(question), keyword)
-    for t, w in _weights(list(history_terms), keyword).items():
-        weights.setdefault(t, w * cfg.followup_weight)
     total = sum(weights.values()) or 1.0
+    # The conversation says what a follow-up is about; the follow-up says what is asked.
+    context = {t: w for t, w in _weights(list(history_terms), keyword).items() if t not in weights}
+    context_total = sum(context.values()) or 1.0
     answer_type = _answer_type(question)
     kind = asked_kind(question)
     question_words = set(words(question))
     scored = []
     for pos, passage in enumerate(passages, start=1):
+        passage_terms = set(terms(passage.text))
+        in_context = sum(w for t, w in context.items() if t in passage_terms) / context_total if context else 1.0
         for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
+            if looks_like_injection(text):
+                continue  # instructions planted in an article are not facts to quote
             sentence_terms = set(terms(text))
             coverage = sum(w for t, w in weights.items() if t in sentence_terms) / total
             n_words = len(text.split())
             score = coverage + 0.25 * (passage.dense_score or 0.0) + 0.04 / pos
+            if context:
+                score += cfg.followup_weight * sum(w for t, w in context.items() if t in sentence_terms) / context_total
+                score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
             quantities = tuple(extract(text))
-            if kind and _fitting(question, Candidate(pos, passage.doc_id, text, 0, 0, quantities)):
+            if kind and _fitting(question, Candidate(pos, passage.doc_id, text, 0, 0, quantities, context=in_context), history_terms):
                 score += 0.25
-            elif answer_type in _ANSWER_TYPES and _ANSWER_TYPES[answer_type].search(_novel(text, question_words)):
-                score += 0.1
+            elif answer_type in _ANSWER_TYPES:
+                if _ANSWER_TYPES[answer_type].search(_novel(text, question_words)):
+                    score += 0.1
+                elif answer_type in ("when", "howmany"):
+                    score *= 0.75  # a "when" / "how many" answer must state a date / a number
+            elif kind:
+                score *= 0.75
             if n_words < 6 or not re.search(r"[.!?\"”]$", text):
                 score *= 0.6  # headlines and section titles rarely state the answer
             elif n_words > 60:
                 score *= 0.85
-            scored.append(Candidate(pos, passage.doc_id, text, score, coverage, quantities, index))
+            scored.append(Candidate(pos, passage.doc_id, text, score, coverage, quantities, index, context=in_context))
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -329,7 +343,7 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
                           f"The articles don't say: they don't mention {' '.join(unknown)}.")
     ranked = _rerank_quantities(question, ranked, best, relevance)
     best = ranked[0]
-    conflict = _conflict(question, ranked, best)
+    conflict = _conflict(question, ranked, best, history_terms)
     if conflict:
         sentences, found = conflict
         return finalize(question, sentences, passages, "extractive", threshold,
@@ -353,19 +367,24 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
     return finalize(question, sentences, passages, "extractive", threshold)
 
 
-def _fitting(question: str, cand: Candidate) -> list[Quantity]:
-    """The sentence's quantities that answer the question's "how long / how much"."""
+def _fitting(question: str, cand: Candidate, context: Sequence[str] = ()) -> list[Quantity]:
+    """The sentence's quantities that answer the question's "how long / how much": of the asked
+    kind, and said of something the question (or the conversation) names, e.g. "the call
+    lasted roughly 90 minutes", "after more than eight hours of talks"."""
     kind = asked_kind(question)
-    if not kind:
-        return []
+    if not kind or (context and cand.context < 0.3):
+        return []  # in a follow-up, only passages about what the conversation is about
     question_words = set(words(question))
-    focus = set(terms(question))
-    return [
-        q for q in cand.quantities
-        if q.kind.startswith(kind) and not _describes_other_thing(q, question_words)
-        and (focus & set(terms(" ".join(cand.text[: q.start].split()[-4:]))) or q.head in question_words
-             or (cand.relevance or 0) >= 0.6)
-    ]
+    focus = set(terms(question)) | set(context)
+    fitting = []
+    for q in cand.quantities:
+        if not q.kind.startswith(kind) or _describes_other_thing(q, question_words):
+            continue
+        before = " ".join(cand.text[: q.start].split()[-4:])
+        after = " ".join(cand.text[q.start + len(q.surface):].split()[:3])
+        if focus & set(terms(f"{before} {after}")) or q.head in question_words or (cand.relevance or 0) >= 0.6:
+            fitting.append(q)
+    return fitting
 
 
 def _rerank_quantities(question: str, ranked: list[Candidate], best: Candidate,
@@ -390,7 +409,8 @@ def _rerank_quantities(question: str, ranked: list[Candidate], best: Candidate,
     return rescored
 
 
-def _conflict(question: str, ranked: list[Candidate], best: Candidate) -> tuple[list[AnswerSentence], Conflict] | None:
+def _conflict(question: str, ranked: list[Candidate], best: Candidate,
+              context: Sequence[str] = ()) -> tuple[list[AnswerSentence], Conflict] | None:
     """Relevant sentences from different documents that state incompatible quantities of the asked kind."""
     kind = asked_kind(question)
     if not kind:
@@ -400,7 +420,7 @@ def _conflict(question: str, ranked: list[Candidate], best: Candidate) -> tuple[
     for cand in ranked:
         if cand.score < 0.5 * best.score or cand.doc_id in seen_docs:
             continue
-        fitting = _fitting(question, cand)
+        fitting = _fitting(question, cand, context)
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)

@@ -15,7 +15,8 @@ _NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_
 _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"
 DURATION = re.compile(
     rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?(?P<sep>[\s-]+)"
-    rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?:[\s-]+(?P<head>[a-z]+))?",
+    rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
+    rf"(?:[\s-]+(?P<head>[a-z]+))?",
     re.I,
 )
 PERCENT = re.compile(rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.I)

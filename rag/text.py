@@ -20,7 +20,7 @@ QUESTION_WORDS = frozenset("what when where which who whom whose why how".split(
 QUESTION_FILLERS = frozenset(
     """really actually anything something everything apart besides supposed happen happened happens regarding
     concerning come came meant mean way kind sort thing things exactly particular specifically whether else
-    get got make made take took give gave go went know known think call called describe described""".split()
+    get got make made take took give gave go went know known think call called describe described many much""".split()
 )
 # Irregular verb forms the stemmer cannot join to their base ("told" -> "tell").
 IRREGULAR = {
@@ -103,3 +103,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start + lead, start + len(piece.rstrip())))
         start = end
     return spans
+
+
+_INJECTION = re.compile(
+    r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier)\s+(instructions|prompts?|rules)"
+    r"|\byou are now\b|\bsystem prompt\b|\bnew instructions\b|</?(passage|system|instructions?)>",
+    re.I,
+)
+
+
+def looks_like_injection(text: str) -> bool:
+    """Text that addresses a language model rather than the reader: never quoted as an answer."""
+    return bool(_INJECTION.search(text))
