@@ -19,7 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SEED_DIR = os.path.join(ROOT, "seeds")
-BBC_DIR = "/work/shared/data/bbc"
+BBC_DIR = os.environ.get("RAG_BBC_DIR", os.path.join(os.path.dirname(ROOT), "shared", "data", "bbc"))
 
 TYPES = {"single", "multi", "conflict", "followup", "unanswerable"}
 FIELDS = {

@@ -191,6 +191,7 @@ class Candidate:
     quantities: tuple[Quantity, ...]
     index: int = 0  # position of the sentence within its passage
     context: float = 1.0  # share of the conversation's terms in the sentence's passage (follow-ups)
+    typed: bool = False  # states the kind of thing the question asks for (a date, a number, a duration)
     relevance: float | None = None  # embedding cosine to the question, where computed
 
 
@@ -205,12 +206,15 @@ class ExtractiveConfig:
 
 
 _ANSWER_TYPES = {
-    "when": re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{4}|yesterday|today|last (week|month|year)|(a|one|two|three) (week|month|year)s? ago|a\.m\.|p\.m\.)\b", re.I),
+    "when": re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{1,2}|\d{4}|yesterday|today|tonight|last (week|month|year|night)|(a|one|two|three) (week|month|year)s? ago|\d{1,2}(:\d\d)?\s*(a\.m|p\.m|am|pm)\b)", re.I),
     "howmany": re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)s?\b", re.I),
     "who": re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b"),
     "where": re.compile(r"\b(in|at|near|from)\s+(the\s+)?[A-Z][a-z]+", re.M),
     "quote": re.compile(r"[“\"]|\b(said|says|told|warned|described|called)\b.{0,40}\bthat\b|\bthat\b", re.I),
 }
+
+
+TYPED_ANSWERS = ("quantity", "when", "howmany")  # answer types that a sentence visibly has or lacks
 
 
 def _answer_type(question: str) -> str | None:
@@ -261,12 +265,15 @@ def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex
                 score += cfg.followup_weight * sum(w for t, w in context.items() if t in sentence_terms) / context_total
                 score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
             quantities = tuple(extract(text))
+            typed = False
             if kind and _fitting(question, Candidate(pos, passage.doc_id, text, 0, 0, quantities, context=in_context), history_terms):
                 score += 0.25
+                typed = True
             elif answer_type in _ANSWER_TYPES:
                 if _ANSWER_TYPES[answer_type].search(_novel(text, question_words)):
                     score += 0.1
-                elif answer_type in ("when", "howmany"):
+                    typed = True
+                elif answer_type in TYPED_ANSWERS:
                     score *= 0.75  # a "when" / "how many" answer must state a date / a number
             elif kind:
                 score *= 0.75
@@ -274,7 +281,7 @@ def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex
                 score *= 0.6  # headlines and section titles rarely state the answer
             elif n_words > 60:
                 score *= 0.85
-            scored.append(Candidate(pos, passage.doc_id, text, score, coverage, quantities, index, context=in_context))
+            scored.append(Candidate(pos, passage.doc_id, text, score, coverage, quantities, index, in_context, typed))
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -292,7 +299,13 @@ def _continuation(best: Candidate, ranked: list[Candidate]) -> Candidate | None:
     return None
 
 
-def _unmentioned_names(question: str, passages: Sequence[Passage]) -> list[str]:
+# Capitals and seats that news writing uses for a government ("Washington cut aid").
+CAPITAL_METONYMS = frozenset(
+    "washington moscow kremlin kyiv kiev beijing london brussels paris berlin tehran tokyo delhi ankara jerusalem whitehall downing pentagon".split()
+)
+
+
+def unmentioned_names(question: str, passages: Sequence[Passage]) -> list[str]:
     """Names in the question that no retrieved passage mentions, even spelled a little
     differently ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them."""
     from difflib import SequenceMatcher
@@ -300,6 +313,8 @@ def _unmentioned_names(question: str, passages: Sequence[Passage]) -> list[str]:
     seen = {t for p in passages for t in terms(p.text)}
     missing = []
     for name in proper_names(question):
+        if name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS:
+            continue  # "US", "EU"; "Washington" for the U.S. government: articles often use other words
         (term,) = terms(name) or [name.lower()]
         if term in seen:
             continue
@@ -337,12 +352,19 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
     if best is None or (best.coverage < cfg.min_coverage and best_dense < cfg.min_dense) or best.coverage == 0:
         return abstention(question, "extractive", ["low_evidence"])
 
-    unknown = _unmentioned_names(question, passages)
+    unknown = unmentioned_names(question, passages)
     if unknown:
         return abstention(question, "extractive", ["unknown_name"],
                           f"The articles don't say: they don't mention {' '.join(unknown)}.")
     ranked = _rerank_quantities(question, ranked, best, relevance)
     best = ranked[0]
+    if _answer_type(question) in TYPED_ANSWERS:
+        # "When…", "How many…", "How long…": only a sentence stating a date / number / duration answers it.
+        typed = [c for c in ranked if c.typed and c.score >= 0.35 * best.score]
+        if not typed:
+            return abstention(question, "extractive", ["no_typed_answer"])
+        best = typed[0]
+        ranked = [best] + [c for c in ranked if c is not best]
     conflict = _conflict(question, ranked, best, history_terms)
     if conflict:
         sentences, found = conflict
@@ -361,6 +383,8 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
         new_terms = set(terms(cand.text)) - covered
         if normalize(cand.text) in {normalize(c.text) for c in chosen} or not (new_terms & wanted or cand.doc_id != best.doc_id):
             continue
+        if best.typed and not cand.typed:
+            continue  # a date / number question: more sentences only if they state one too
         chosen.append(cand)
         covered |= new_terms
     sentences = [AnswerSentence(c.text, (c.passage,)) for c in chosen]
@@ -375,13 +399,17 @@ def _fitting(question: str, cand: Candidate, context: Sequence[str] = ()) -> lis
     if not kind or (context and cand.context < 0.3):
         return []  # in a follow-up, only passages about what the conversation is about
     question_words = set(words(question))
-    focus = set(terms(question)) | set(context)
+    # What the quantity must be said of: the question's common words ("call", "last"), not its
+    # names ("Trump", "Putin"), which every sentence of a story repeats.
+    names = {w.lower() for w in proper_names(question)} | {w.lower() for w in re.findall(r"[A-Z][\w'’]*", question)}
+    focus = set(terms(" ".join(w for w in words(question) if w not in names))) or set(terms(question))
+    focus |= set(context)
     fitting = []
     for q in cand.quantities:
         if not q.kind.startswith(kind) or _describes_other_thing(q, question_words):
             continue
-        before = " ".join(cand.text[: q.start].split()[-4:])
-        after = " ".join(cand.text[q.start + len(q.surface):].split()[:3])
+        before = " ".join(cand.text[: q.start].split()[-8:])
+        after = " ".join(cand.text[q.start + len(q.surface):].split()[:4])
         if focus & set(terms(f"{before} {after}")) or q.head in question_words or (cand.relevance or 0) >= 0.6:
             fitting.append(q)
     return fitting

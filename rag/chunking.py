@@ -52,6 +52,13 @@ class Chunker:
                 raise ValueError(f"{document.doc_id}: chunk text not found in document")
             spans.append((piece, start, start + len(piece)))
             cursor = start + 1
+        # Close the white-space gaps between chunks, so that neighbours can be joined exactly
+        # (retrieval widens a hit with the chunk after it).
+        for i in range(len(spans) - 1):
+            _, start, end = spans[i]
+            following = spans[i + 1][1]
+            if end < following:
+                spans[i] = (document.text[start:following], start, following)
         return spans
 
     def chunk(self, document: Document, fingerprint: str, extra: dict[str, Any]) -> list[Chunk]:

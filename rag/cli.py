@@ -164,6 +164,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui import launch
+
+    settings = _settings(args, backend=args.backend, top_k=args.top_k)
+    app, url, _ = launch(settings, host=args.host, port=args.port, auth=args.auth)
+    print(f"Newsdesk RAG is running at http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
+    try:
+        app.block_thread()
+    finally:
+        app.close()
+    return 0
+
+
 def _ask_options(parser: argparse.ArgumentParser) -> None:
     _store_options(parser)
     parser.add_argument("--backend", choices=["extractive", "openai", "llamacpp"], help="answer backend (default extractive)")
@@ -200,6 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="eval", help="where report.md, results.json and metrics.png go")
     _ask_options(p)
     p.set_defaults(func=cmd_eval, corpus=None, gold=None)
+
+    p = sub.add_parser("serve", help="the web chat UI")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="user:pass, or a file of user:pass lines, required to log in")
+    _ask_options(p)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("chat", help="interactive multi-turn chat in the terminal")
     _ask_options(p)

@@ -42,13 +42,14 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="http://HOST:PORT of a Chroma server; unset = embedded store in index_dir.")
     collection: str = Field("newsdesk", description="Chroma collection holding the chunks.")
 
-    chunk_size: int = Field(200, ge=32, le=2000, description="Chunk size in tiktoken (cl100k) tokens.")
-    chunk_overlap: int = Field(30, ge=0, description="Token overlap between consecutive chunks of one document.")
+    chunk_size: int = Field(128, ge=32, le=2000, description="Chunk size in tiktoken (cl100k) tokens.")
+    chunk_overlap: int = Field(20, ge=0, description="Token overlap between consecutive chunks of one document.")
     embed_batch_size: int = Field(64, ge=1, description="Chunks embedded per batch (and written per Chroma call).")
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped with a reason.")
     prune: bool = Field(True, description="Remove documents that are gone from the folders being ingested.")
 
-    top_k: int = Field(5, ge=1, le=50, description="Passages given to the answerer.")
+    top_k: int = Field(6, ge=1, le=50, description="Passages given to the answerer.")
+    context_window: bool = Field(True, description="Extend each retrieved chunk with the chunk after it (merged when they overlap).")
     backend: Literal["extractive", "openai", "llamacpp"] = Field("extractive", description="Answer backend.")
     support_threshold: float = Field(
         0.6, ge=0, le=1, description="Minimum support score for a cited sentence to stay in an answer."

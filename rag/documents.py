@@ -20,8 +20,8 @@ from pathlib import Path
 from .errors import UsageError
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
-# Bump when cleaning changes, so every document is re-processed on the next ingest.
-CLEANER_VERSION = "2"
+# Bump when cleaning or chunking changes, so every document is re-processed on the next ingest.
+CLEANER_VERSION = "3"
 
 
 class DocumentError(Exception):

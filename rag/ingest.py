@@ -162,3 +162,15 @@ def _gone(stored: dict[str, StoredDocument], roots: list[Path], present: set[str
     """Stored documents that lived under one of ``roots`` and are not there any more."""
     prefixes = tuple(str(root).rstrip("/") + "/" for root in roots)
     return [doc for key, doc in stored.items() if key.startswith(prefixes) and key not in present]
+
+
+def remove_documents(doc_ids: list[str], settings: Settings, store: ChunkStore | None = None) -> int:
+    """Delete the named documents' chunks; returns how many documents were removed."""
+    store = store or ChunkStore(settings)
+    wanted = set(doc_ids)
+    gone = [doc for doc in store.stored_documents().values() if doc.doc_id in wanted or doc.key in wanted]
+    for doc in gone:
+        store.delete(doc.all_ids)
+    if gone:
+        store.bump_generation()
+    return len(gone)

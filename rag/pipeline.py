@@ -71,6 +71,21 @@ class Pipeline:
         previous = history[-1]
         return f"{question} ({previous})", terms(previous)
 
+    def _name_passages(self, question: str, passages: list, where: dict[str, Any] | None) -> list:
+        """Passages for names the question asks about that the first retrieval missed.
+
+        A name missing from every retrieved passage either is not in the corpus (then the
+        answerer abstains) or was outranked; a keyword search for the names finds the latter.
+        """
+        from .answer import unmentioned_names
+
+        missing = unmentioned_names(question, passages)
+        if not missing:
+            return []
+        have = {p.chunk_id for p in passages}
+        found = self.retriever.retrieve(f"{' '.join(missing)} {question}", 3, mode="bm25", where=where)
+        return [p for p in found if p.chunk_id not in have and not unmentioned_names(" ".join(missing), [p])][:2]
+
     def ask(self, question: str, history: Sequence[str] = (), *, top_k: int | None = None,
             mode: Mode = "hybrid", where: dict[str, Any] | None = None) -> Answer:
         """Answer one question (with earlier user questions as ``history`` for follow-ups)."""
@@ -87,6 +102,7 @@ class Pipeline:
         vector = self.retriever.encoder.embed_array([standalone])[0] if mode != "bm25" else None
         passages = self.retriever.retrieve(standalone, top_k or self.settings.top_k, mode=mode, where=where,
                                            vector=None if vector is None else vector.tolist())
+        passages += self._name_passages(question, passages, where)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         if self.settings.backend == "extractive":

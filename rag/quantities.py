@@ -16,7 +16,7 @@ _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|l
 DURATION = re.compile(
     rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?(?P<sep>[\s-]+)"
     rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
-    rf"(?:[\s-]+(?P<head>[a-z]+))?",
+    rf"(?:-(?:long|old))?(?:[\s-]+(?P<head>[a-z]+))?",
     re.I,
 )
 PERCENT = re.compile(rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.I)
@@ -91,6 +91,6 @@ def asked_kind(question: str) -> str | None:
         return "duration"
     if re.search(r"\bpercent|\bpercentage\b|%", q):
         return "percent"
-    if re.search(r"\bhow much\b|\bcost\b|\bprice\b|\bworth\b|\bpaid\b|\bprofit|\brevenue|\bfine\b", q):
+    if re.search(r"\bhow much\b|\bcost\b|\bprice\b|\bworth\b|\bvalue[ds]?\b|\bdollars?\b|\bpounds sterling\b|\bpaid\b|\bprofit|\brevenue|\bfined?\b", q):
         return "money"
     return None

@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -121,6 +122,7 @@ class Retriever:
         self._encoder = encoder
         self._keyword: KeywordIndex | None = None
         self._keyword_version: str | None = None
+        self._keyword_lock = threading.Lock()  # the UI asks from many threads
 
     @property
     def encoder(self):
@@ -136,6 +138,12 @@ class Retriever:
         version = f"{self.store.fresh_generation()}-{self.store.count()}"
         if self._keyword is not None and self._keyword_version == version:
             return self._keyword
+        with self._keyword_lock:
+            if self._keyword is not None and self._keyword_version == version:
+                return self._keyword
+            return self._load_keyword(version)
+
+    def _load_keyword(self, version: str) -> KeywordIndex:
         cache = Path(self.settings.index_dir) / "keyword"
         target = cache / version
         try:
@@ -179,7 +187,48 @@ class Retriever:
                 for i, score in hits
                 if i in rows and _matches(rows[i][1], where)
             ][:depth]
-        return _thin(_fuse(list(ranked.values())), k, max_per_doc)
+        passages = _thin(_fuse(list(ranked.values())), k, max_per_doc)
+        return self._widen(passages) if self.settings.context_window else passages
+
+    @staticmethod
+    def _with_followers(passages: list[Passage], rows: dict, next_id) -> list[Passage]:
+        """Each passage, extended by its following chunk where they overlap, else followed by it."""
+        out: list[Passage] = []
+        for passage in passages:
+            following = rows.get(next_id(passage.chunk_id))
+            if not following:
+                out.append(passage)
+                continue
+            text, meta = following
+            if int(meta["start"]) <= passage.end:
+                out.append(replace(passage, text=passage.text + text[passage.end - int(meta["start"]):], end=int(meta["end"])))
+            else:  # a gap of white space between them: keep both, exact to the character
+                out += [passage, replace(passage, chunk_id=next_id(passage.chunk_id), text=text,
+                                         start=int(meta["start"]), end=int(meta["end"]))]
+        return out
+
+    def _widen(self, passages: list[Passage]) -> list[Passage]:
+        """Give each passage the chunk that follows it, and merge passages that then overlap.
+
+        Small chunks find the right spot; the reader needs the next sentences too ("Starmer
+        spoke with Trump." ... "Starmer told Trump that ..."), which often fall in the next chunk.
+        """
+        def next_id(chunk_id: str) -> str:
+            head, _, index = chunk_id.rpartition("-")
+            return f"{head}-{int(index) + 1:04d}" if index.isdigit() else chunk_id
+
+        rows = {i: (text, meta) for i, text, meta in self.store.get(next_id(p.chunk_id) for p in passages)}
+        widened: list[Passage] = []
+        for passage in self._with_followers(passages, rows, next_id):
+            for i, kept in enumerate(widened):  # merge with an overlapping passage of the same document
+                if kept.doc_id == passage.doc_id and kept.path == passage.path and passage.start <= kept.end and kept.start <= passage.end:
+                    first, second = sorted((kept, passage), key=lambda p: p.start)
+                    text = first.text + second.text[first.end - second.start:] if second.end > first.end else first.text
+                    widened[i] = replace(kept, text=text, start=first.start, end=max(first.end, second.end))
+                    break
+            else:
+                widened.append(passage)
+        return widened
 
 
 def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:

@@ -28,6 +28,8 @@ class StoredDocument:
     versions: dict[str, list[str]] = field(default_factory=dict)  # fingerprint -> chunk ids
     expected: dict[str, int] = field(default_factory=dict)  # fingerprint -> n_chunks
     doc_id: str = ""
+    title: str = ""
+    path: str = ""
 
     def is_complete(self, fingerprint: str) -> bool:
         return len(self.versions.get(fingerprint, ())) == self.expected.get(fingerprint, -1)
@@ -112,7 +114,8 @@ class ChunkStore:
             for chunk_id, meta in zip(ids, metadatas):
                 key = str(meta.get("doc_key", ""))
                 fingerprint = str(meta.get("fingerprint", ""))
-                doc = documents.setdefault(key, StoredDocument(key=key, doc_id=str(meta.get("doc_id", ""))))
+                doc = documents.setdefault(key, StoredDocument(
+                    key=key, doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", "")), path=str(meta.get("path", ""))))
                 doc.versions.setdefault(fingerprint, []).append(chunk_id)
                 doc.expected[fingerprint] = int(meta.get("n_chunks", -1))
         return documents

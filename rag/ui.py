@@ -1,0 +1,348 @@
+"""The Gradio web UI: a thin layer over :class:`rag.pipeline.Pipeline`.
+
+Everything shown here comes from the same :class:`rag.answer.Answer` the CLI
+prints. Article text and file names are untrusted: they are HTML-escaped
+before they reach the page, and the chat renders no raw HTML of theirs.
+Per-user state (the conversation) lives in ``gr.State``; the shared parts
+(store, retriever, models) are safe to use from many sessions at once, and
+uploads are ingested under one lock.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .answer import Answer
+from .config import Settings
+from .documents import SUPPORTED_SUFFIXES
+from .errors import RagError
+
+EXAMPLES = [
+    "What did Putin agree to on energy infrastructure?",
+    "How long did the Trump-Putin call last?",
+    "What conditions did Russia set for a full ceasefire?",
+    "Who won the Super Bowl according to these articles?",
+]
+
+CSS = """
+#sources .src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
+#sources .src.active { outline: 3px solid #f59e0b; }
+#sources .src-head { font-weight: 600; margin-bottom: 4px; }
+#sources .src-meta { font-size: 0.85em; opacity: 0.75; word-break: break-all; }
+#sources .src-text { white-space: pre-wrap; font-size: 0.92em; }
+#sources mark { background: #fde68a; color: inherit; }
+#sources .src.active mark { background: #f59e0b; }
+#sources .conflict { background: #fff7ed; border-left: 4px solid #f97316; padding: 6px 10px; margin-bottom: 8px; color: #7c2d12; }
+#sources .abstained { opacity: 0.8; font-style: italic; }
+a.cite { text-decoration: none; font-weight: 600; cursor: pointer; }
+"""
+
+# Clicking a citation marker [n] in the chat (or a source card) brings the source into view and
+# highlights it. Capturing listener: it runs before the chatbot's own link handling.
+JS = """
+() => {
+  const show = (n) => {
+    document.querySelectorAll('#sources .src').forEach(el => el.classList.remove('active'));
+    const card = document.getElementById('src-' + n);
+    if (card) { card.classList.add('active'); card.scrollIntoView({block: 'center'}); }
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="#src-"]');
+    if (link) { event.preventDefault(); event.stopPropagation(); show(link.getAttribute('href').slice(5)); return; }
+    const card = event.target.closest('#sources .src');
+    if (card) { show(card.id.slice(4)); }
+  }, true);
+}
+"""
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+
+
+def escape_text(text: str) -> str:
+    """Untrusted text for the chat: no HTML, no Markdown (links, images, emphasis) of its own."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+
+
+def chat_markdown(answer: Answer, upto: int | None = None) -> str:
+    """The answer for the chat bubble: escaped sentences, each followed by links to its sources."""
+    if answer.abstained or not answer.sentences:
+        return escape_text(answer.text)
+    parts = ["**The sources differ.**"] if "conflict" in answer.flags else []
+    for sentence in answer.sentences[:upto]:
+        links = "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in sentence.citations)
+        parts.append(f"{escape_text(sentence.text)} {links}")
+    return " ".join(parts)
+
+
+def sources_html(answer: Answer | None) -> str:
+    """The sources panel: numbered cards with the cited sentences marked."""
+    if answer is None:
+        return '<div id="sources-empty">Sources for the answer appear here.</div>'
+    if answer.abstained:
+        return f'<div class="abstained">No sources: {html.escape(answer.text)}</div>'
+    out = []
+    for conflict in answer.conflicts:
+        sides = "; ".join(
+            f"{html.escape(str(c['value']))} " + "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in c["sources"])
+            for c in conflict.claims
+        )
+        out.append(f'<div class="conflict">⚠ The sources disagree ({html.escape(conflict.kind)}): {sides}</div>')
+    for source in answer.sources:
+        text = source.text
+        pieces, cursor = [], 0
+        for start, end in sorted(source.highlights):
+            if start < cursor:
+                continue
+            pieces.append(html.escape(text[cursor:start]))
+            pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+            cursor = end
+        pieces.append(html.escape(text[cursor:]))
+        title = html.escape(source.title or source.doc_id)
+        outlet = f" — {html.escape(source.outlet)}" if source.outlet else ""
+        out.append(
+            f'<div class="src" id="src-{source.n}"><div class="src-head">[{source.n}] {title}{outlet}</div>'
+            f'<div class="src-meta">{html.escape(source.doc_id)} · {html.escape(source.path)}</div>'
+            f'<div class="src-text">{"".join(pieces)}</div></div>'
+        )
+    return "".join(out)
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str) -> str:
+    """A file name that cannot climb out of the upload folder or hide itself."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = _SAFE_NAME.sub("_", base).strip("._") or "upload"
+    return base[:120]
+
+
+def check_upload(path: Path, name: str, max_bytes: int) -> str | None:
+    """Why an uploaded file is refused, or None: extension, size and content must agree."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"{name}: unsupported type {suffix or '(none)'}; allowed: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+    size = path.stat().st_size
+    if size > max_bytes:
+        return f"{name}: too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)"
+    if size == 0:
+        return f"{name}: empty file"
+    head = path.open("rb").read(8192)
+    if suffix == ".pdf":
+        if not head.startswith(b"%PDF-"):
+            return f"{name}: not a PDF (content does not start with %PDF-)"
+    elif b"\x00" in head:
+        return f"{name}: binary content in a {suffix} file"
+    return None
+
+
+@dataclass
+class ChatState:
+    """One browser session's conversation."""
+
+    questions: list[str]
+    last: dict[str, Any] | None = None
+
+
+class ChatService:
+    """What the UI calls: ask, upload, list and remove documents. No Gradio in here."""
+
+    def __init__(self, settings: Settings):
+        from .pipeline import Pipeline
+        from .store import ChunkStore
+
+        self.settings = settings
+        self.store = ChunkStore(settings, create=True)
+        self.pipeline = Pipeline(settings, self.store)
+        self.upload_dir = Path(settings.index_dir) / "uploads" if not settings.chroma_url else Path(tempfile.mkdtemp(prefix="rag-uploads-"))
+        self._ingest_lock = threading.Lock()
+        self._embedder = None
+        self._pipelines: dict[tuple[str, int], Any] = {}
+
+    def pipeline_for(self, backend: str, top_k: int):
+        """Pipelines share the store and the query encoder; only backend/top-k differ."""
+        from .pipeline import Pipeline
+
+        if backend == self.settings.backend and top_k == self.settings.top_k:
+            return self.pipeline
+        key = (backend, top_k)
+        if key not in self._pipelines:
+            settings = self.settings.model_copy(update={"backend": backend, "top_k": top_k})
+            self._pipelines[key] = Pipeline(settings, self.store, self.pipeline.retriever.encoder)
+        return self._pipelines[key]
+
+    def ask(self, question: str, history: list[str], backend: str | None = None, top_k: int | None = None) -> Answer:
+        pipeline = self.pipeline_for(backend or self.settings.backend, int(top_k or self.settings.top_k))
+        return pipeline.ask(question, history)
+
+    @property
+    def embedder(self):
+        from .embedding import Embedder
+
+        if self._embedder is None:
+            self._embedder = Embedder(self.settings.embed_batch_size)
+        return self._embedder
+
+    def upload(self, files: list[tuple[str, str]]) -> str:
+        """Check, copy and ingest uploaded files given as (temp path, original name)."""
+        from .ingest import ingest
+
+        refused, accepted = [], []
+        self.upload_dir.mkdir(parents=True, exist_ok=True)
+        for temp_path, original in files:
+            name = safe_name(original)
+            problem = check_upload(Path(temp_path), name, self.settings.max_file_bytes)
+            if problem:
+                refused.append(problem)
+                continue
+            target = self.upload_dir / name
+            shutil.copyfile(temp_path, target)
+            accepted.append(target)
+        lines = [f"refused: {r}" for r in refused]
+        if accepted:
+            with self._ingest_lock:
+                settings = self.settings.model_copy(update={"prune": False})
+                report = ingest(accepted, settings, store=self.store, embedder=self.embedder,
+                                log=lambda line: lines.append(line))
+            lines.append(f"ingested: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+                         f"{len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded")
+        return "\n".join(lines) or "no files"
+
+    def documents(self) -> list[list[Any]]:
+        docs = self.store.stored_documents().values()
+        return sorted([[d.doc_id, d.title, max(len(ids) for ids in d.versions.values())] for d in docs], key=lambda r: r[0])
+
+    def remove(self, doc_id: str) -> str:
+        from .ingest import remove_documents
+
+        with self._ingest_lock:
+            removed = remove_documents([doc_id], self.settings, self.store)
+            uploaded = self.upload_dir / safe_name(doc_id)
+            if uploaded.is_file() and uploaded.name == doc_id:
+                uploaded.unlink()
+        return f"removed {doc_id}" if removed else f"no document {doc_id!r}"
+
+
+def backends_available() -> list[str]:
+    import importlib.util
+
+    names = ["extractive", "openai"]
+    if importlib.util.find_spec("llama_cpp") is not None:
+        names.append("llamacpp")
+    return names
+
+
+def build_app(service: ChatService):
+    """The Gradio Blocks app (launch it with :func:`launch`)."""
+    import gradio as gr
+
+    with gr.Blocks(title="Newsdesk RAG", analytics_enabled=False) as app:
+        state = gr.State(lambda: ChatState([]))
+        gr.Markdown("## Newsdesk — ask the articles\nEvery sentence cites its source; click a marker [n] to see the passage.")
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Answers", height=460, sanitize_html=True, elem_id="chat")
+                    question = gr.Textbox(label="Question", placeholder="Ask about the articles…", elem_id="question", lines=1)
+                    with gr.Row():
+                        ask = gr.Button("Ask", variant="primary", elem_id="ask")
+                        clear = gr.Button("New conversation")
+                    gr.Examples(EXAMPLES, inputs=question, label="Examples")
+                    with gr.Accordion("Settings", open=False):
+                        backend = gr.Dropdown(backends_available(), value=service.settings.backend, label="Backend")
+                        top_k = gr.Slider(1, 20, value=service.settings.top_k, step=1, label="Passages (top-k)")
+                        show_condensed = gr.Checkbox(False, label="Show the standalone question used for follow-ups")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(sources_html(None), elem_id="sources", label="Sources")
+        with gr.Tab("Documents"):
+            upload = gr.File(label="Add articles (.txt .md .html .pdf)", file_count="multiple")
+            status = gr.Textbox(label="Ingest log", lines=4, interactive=False, elem_id="ingest-status")
+            table = gr.Dataframe(headers=["document", "title", "chunks"], value=service.documents, interactive=False)
+            with gr.Row():
+                remove_id = gr.Textbox(label="Document id to remove")
+                remove = gr.Button("Remove", variant="stop")
+
+        def respond(message: str, chat: list, session: ChatState, backend_name: str, k: int, condensed: bool) -> Iterator:
+            message = (message or "").strip()
+            if not message:
+                yield chat, gr.skip(), session, ""
+                return
+            chat = [*chat, {"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": "…"}]
+            yield chat, gr.skip(), session, ""
+            try:
+                answer = service.ask(message, session.questions, backend_name, k)
+            except RagError as exc:
+                chat[-1] = {"role": "assistant", "content": escape_text(f"Error: {exc}")}
+                yield chat, gr.skip(), session, ""
+                return
+            session = ChatState([*session.questions, message], answer.to_dict())
+            prefix = ""
+            if condensed and answer.standalone_question != answer.question:
+                prefix = f"*Searched for: {escape_text(answer.standalone_question)}*\n\n"
+            steps = max(1, len(answer.sentences))
+            for upto in range(1, steps + 1):  # stream sentence by sentence
+                chat[-1] = {"role": "assistant", "content": prefix + chat_markdown(answer, upto)}
+                yield chat, sources_html(answer) if upto == steps else gr.skip(), session, ""
+                if upto < steps:
+                    time.sleep(0.05)
+
+        def reset():
+            return [], sources_html(None), ChatState([])
+
+        def do_upload(files):
+            if not files:
+                return "no files", service.documents()
+            pairs = [(f if isinstance(f, str) else f.name, Path(f if isinstance(f, str) else f.name).name) for f in files]
+            return service.upload(pairs), service.documents()
+
+        def do_remove(doc_id):
+            return service.remove((doc_id or "").strip()), service.documents()
+
+        inputs = [question, chatbot, state, backend, top_k, show_condensed]
+        outputs = [chatbot, sources, state, question]
+        ask.click(respond, inputs, outputs, api_name="ask_stream")
+        question.submit(respond, inputs, outputs, api_name=False)
+        clear.click(reset, None, [chatbot, sources, state], api_name=False)
+        upload.upload(do_upload, upload, [status, table], api_name="upload")
+        remove.click(do_remove, remove_id, [status, table], api_name="remove")
+
+        def api_ask(message: str, history: list[str] | None = None, backend_name: str | None = None, k: int | None = None) -> str:
+            """The answer as the JSON text of `rag ask --json` (a string: Gradio would treat the
+            sources' "path" keys as files to serve)."""
+            import json
+
+            return json.dumps(service.ask(message, list(history or []), backend_name, k).to_dict(), ensure_ascii=False)
+
+        gr.api(api_ask, api_name="answer")
+    return app
+
+
+def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
+    """``user:pass`` or a file of such lines."""
+    if not value:
+        return None
+    path = Path(value)
+    lines = path.read_text().splitlines() if path.is_file() else [value]
+    pairs = [tuple(line.strip().split(":", 1)) for line in lines if ":" in line]
+    if not pairs:
+        raise RagError("--auth expects user:pass or a file of user:pass lines")
+    return pairs  # type: ignore[return-value]
+
+
+def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
+           share: bool = False, block: bool = True):
+    """Start the server; returns (app, url)."""
+    service = ChatService(settings)
+    app = build_app(service)
+    app.queue(default_concurrency_limit=8)
+    _, url, _ = app.launch(server_name=host, server_port=port, auth=parse_auth(auth), share=share,
+                           prevent_thread_lock=True, css=CSS, js=JS, quiet=True, footer_links=[])
+    return app, url, service
