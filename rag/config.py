@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path(".rag"), description="Directory of the embedded Chroma store and its side files.")
     chroma_url: str | None = Field(None, description="http://HOST:PORT of a Chroma server; unset = embedded store in index_dir.")
     collection: str = Field("newsdesk", description="Chroma collection holding the chunks.")
+    chroma_timeout: float = Field(30.0, gt=0, description="Seconds before a request to a Chroma server is abandoned.")
 
     chunk_size: int = Field(128, ge=32, le=2000, description="Chunk size in tiktoken (cl100k) tokens.")
     chunk_overlap: int = Field(20, ge=0, description="Token overlap between consecutive chunks of one document.")

@@ -144,7 +144,7 @@ class Retriever:
             return self._load_keyword(version)
 
     def _load_keyword(self, version: str) -> KeywordIndex:
-        cache = Path(self.settings.index_dir) / "keyword"
+        cache = Path(self.settings.index_dir) / "keyword" / self.store.cache_key
         target = cache / version
         try:
             index = KeywordIndex.load(target)

@@ -42,6 +42,35 @@ class StoredDocument:
         return self.ids_except(None)
 
 
+def _guarded(method):
+    """Turn a failure to reach the store mid-way (server gone, timeout) into one clear error."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (StoreUnavailableError, IndexMissingError):
+            raise
+        except Exception as exc:
+            import httpx
+
+            if isinstance(exc, (httpx.HTTPError, ConnectionError, TimeoutError)) or "connect" in str(exc).lower():
+                raise StoreUnavailableError(f"the Chroma store at {self.location} stopped answering: {type(exc).__name__}: {exc}") from exc
+            raise
+
+    return wrapper
+
+
+def _set_timeout(client, seconds: float) -> None:
+    """chromadb's HTTP client waits forever (httpx timeout=None); a stalled server must not hang us."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
+
+
 class ChunkStore:
     """Owns the Chroma client and collection for one settings object.
 
@@ -80,6 +109,7 @@ class ChunkStore:
                     ssl=url.scheme == "https",
                     settings=chroma_settings,
                 )
+                _set_timeout(client, self.settings.chroma_timeout)
                 client.heartbeat()
                 return client
             Path(self.settings.index_dir).mkdir(parents=True, exist_ok=True)
@@ -104,9 +134,18 @@ class ChunkStore:
 
     # --- reading ---------------------------------------------------------------
 
+    @_guarded
     def count(self) -> int:
         return self.collection.count()
 
+    @property
+    def cache_key(self) -> str:
+        """Names this store's collection in local caches (two servers may share one index_dir)."""
+        import hashlib
+
+        return hashlib.sha1(f"{self.location}|{self.settings.collection}".encode()).hexdigest()[:12]
+
+    @_guarded
     def stored_documents(self) -> dict[str, StoredDocument]:
         """Every document key in the store, with its chunk ids grouped by version."""
         documents: dict[str, StoredDocument] = {}
@@ -120,6 +159,7 @@ class ChunkStore:
                 doc.expected[fingerprint] = int(meta.get("n_chunks", -1))
         return documents
 
+    @_guarded
     def all_chunks(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(id, text, metadata) of every chunk, in a stable order."""
         rows: list[tuple[str, str, dict[str, Any]]] = []
@@ -138,6 +178,7 @@ class ChunkStore:
             yield (ids, *[result[name] for name in include])
             offset += len(ids)
 
+    @_guarded
     def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, str, dict[str, Any], float]]:
         """The ``k`` nearest chunks as (id, text, metadata, cosine similarity)."""
         result = self.collection.query(
@@ -149,6 +190,7 @@ class ChunkStore:
             for i, text, meta, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         ]
 
+    @_guarded
     def get(self, ids) -> list[tuple[str, str, dict[str, Any]]]:
         """(id, text, metadata) of the given chunk ids that exist."""
         ids = list(dict.fromkeys(ids))
@@ -162,6 +204,7 @@ class ChunkStore:
         """Bumped after every ingest that changed something; keyword indexes key on it."""
         return int((self.collection.metadata or {}).get("generation", 0))
 
+    @_guarded
     def fresh_generation(self) -> int:
         """The generation as the store has it now (another process may have ingested)."""
         self.collection = self.client.get_collection(self.settings.collection, embedding_function=None)
@@ -169,6 +212,7 @@ class ChunkStore:
 
     # --- writing ---------------------------------------------------------------
 
+    @_guarded
     def add(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         if not chunks:
             return
@@ -179,11 +223,13 @@ class ChunkStore:
             metadatas=[{k: v for k, v in c.metadata.items() if v is not None} for c in chunks],
         )
 
+    @_guarded
     def delete(self, ids: Sequence[str], batch: int = 5000) -> None:
         ids = list(ids)
         for start in range(0, len(ids), batch):
             self.collection.delete(ids=ids[start : start + batch])
 
+    @_guarded
     def bump_generation(self) -> int:
         generation = self.generation + 1
         metadata = {k: v for k, v in (self.collection.metadata or {}).items() if not k.startswith("hnsw:")}
