@@ -15,10 +15,11 @@ an answer with nothing supported left becomes an abstention.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .answer import CITATION, Answer, AnswerSentence, abstention, finalize
+from .answer import CITATION, Answer, AnswerSentence, abstention, finalize, support_score
 from .config import Settings
 from .errors import RagError
 from .retrieval import Passage
@@ -49,6 +50,18 @@ class LLMUnavailableError(RagError):
     """The model server cannot be reached or the local model cannot be loaded."""
 
 
+def defuse(text: str) -> str:
+    """``text`` with every sentence that looks like an instruction to a model replaced by a marker."""
+    if not looks_like_injection(text):
+        return text
+    pieces, cursor = [], 0
+    for start, end in split_sentences(text):
+        if looks_like_injection(text[start:end]):
+            pieces += [text[cursor:start], "[removed: text addressed to an AI model]"]
+            cursor = end
+    return "".join(pieces) + text[cursor:]
+
+
 def fence(passages: Sequence[Passage]) -> str:
     """Passages as numbered, fenced data blocks; fence-like tags inside them are defused."""
     blocks = []
@@ -66,6 +79,7 @@ def parse_sentences(output: str) -> list[AnswerSentence]:
         piece = output.strip()[start:end]
         cited = tuple(dict.fromkeys(int(n) for n in CITATION.findall(piece)))
         text = CITATION.sub("", piece).strip()
+        text = re.sub(r"^(the )?answer( is)?\s*:\s*", "", text, flags=re.I)  # "The answer is: …"
         text = re.sub(r"\s+([.,;:!?])", r"\1", text)
         if text:
             sentences.append(AnswerSentence(text, cited))
@@ -77,6 +91,28 @@ def parse_sentences(output: str) -> list[AnswerSentence]:
             sentence = AnswerSentence(last.text, last.citations + sentence.citations)
         merged.append(sentence)
     return merged
+
+
+def attribute(sentences: Sequence[AnswerSentence], passages: Sequence[Passage], threshold: float) -> tuple[list[AnswerSentence], int]:
+    """Give a sentence whose citations are missing or wrong the passage that supports it best.
+
+    Small models often state a supported fact without a marker, or with the wrong number.
+    The claim is still checked against one specific passage, so citing that passage keeps
+    the answer honest; a sentence that no passage supports keeps its (failing) citations and
+    is removed by :func:`rag.answer.finalize`.
+    """
+    fixed, repaired = [], 0
+    for sentence in sentences:
+        cited_ok = any(1 <= n <= len(passages) and support_score(sentence.text, passages[n - 1].text) >= threshold
+                       for n in sentence.citations)
+        if not cited_ok:
+            scores = [support_score(sentence.text, p.text) for p in passages]
+            best = max(range(len(passages)), key=scores.__getitem__, default=None)
+            if best is not None and scores[best] >= threshold:
+                sentence = AnswerSentence(sentence.text, (best + 1,))
+                repaired += 1
+        fixed.append(sentence)
+    return fixed, repaired
 
 
 class GenerativeBackend:
@@ -98,11 +134,17 @@ class GenerativeBackend:
         if not passages:
             return abstention(question, self.name, ["no_passages"])
         flags = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
+        # Sentences that address the model are cut from what it reads and from what claims are
+        # checked against, so an obeyed instruction cannot come back as a "supported" claim.
+        passages = [replace(p, text=defuse(p.text)) for p in passages]
         prompt = f"{fence(passages)}\n\nQuestion: {question}\nAnswer (with [n] citations):"
         output = self._chat(SYSTEM_PROMPT, prompt)
         if not output or NOT_FOUND.lower() in output.lower():
             return abstention(question, self.name, [*flags, "model_abstained"])
         sentences = [s for s in parse_sentences(output) if not looks_like_injection(s.text)]
+        sentences, repaired = attribute(sentences, passages, threshold)
+        if repaired:
+            flags.append(f"citations_attributed={repaired}")
         answer = finalize(question, sentences, passages, self.name, threshold, flags=flags)
         answer.flags.append(f"model_sentences={len(sentences)}")
         return answer
