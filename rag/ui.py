@@ -290,7 +290,7 @@ def build_app(service: ChatService):
             steps = max(1, len(answer.sentences))
             for upto in range(1, steps + 1):  # stream sentence by sentence
                 chat[-1] = {"role": "assistant", "content": prefix + chat_markdown(answer, upto)}
-                yield chat, sources_html(answer) if upto == steps else gr.skip(), session, ""
+                yield chat, sources_html(answer) if upto == 1 else gr.skip(), session, ""  # sources first: markers link to them
                 if upto < steps:
                     time.sleep(0.05)
 

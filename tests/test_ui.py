@@ -184,6 +184,7 @@ def test_browser_ask_click_citation_and_no_xss(server, tmp_path: Path):
         page.locator("#ask").click()
         cite = page.locator('#chat a.cite[href="#src-1"]').first
         cite.wait_for(timeout=60_000)
+        page.locator("#sources #src-1").wait_for(timeout=10_000)
         cite.click()
         active = page.locator("#sources .src.active")
         active.wait_for(timeout=10_000)
