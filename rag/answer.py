@@ -426,7 +426,6 @@ def _rerank_quantities(question: str, ranked: list[Candidate], best: Candidate,
     if not pool:
         return ranked
     sims = dict(zip((c.text for c in pool), relevance([c.text for c in pool])))
-    top = max(sims.values())
     rescored = []
     for cand in ranked:
         if cand.text in sims:

@@ -102,7 +102,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = _questions(args)
     pipeline = _pipeline(args)
     for question in questions:
-        answer = pipeline.ask(question, where=_where(args))
+        answer = pipeline.ask(question, where=_where(args), mode=args.retrieval)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
@@ -150,7 +150,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"corpus: {report.summary()}", file=sys.stderr)
     items = [item for gold in args.gold for item in load_gold(gold)]
     thresholds = load_thresholds(args.thresholds, name) if not args.no_gate else {}
-    result = run(Pipeline(settings), items, name, thresholds)
+    result = run(Pipeline(settings), items, name, thresholds, mode=args.retrieval)
     paths = write_report([result], {name: thresholds}, Path(args.out))
     width = max(len(k) for k in result.overall)
     for key, value in result.overall.items():
@@ -183,6 +183,7 @@ def _ask_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 5)")
     parser.add_argument("--doc", help="only search this document id")
     parser.add_argument("--outlet", help="only search articles from this outlet")
+    parser.add_argument("--retrieval", choices=["hybrid", "dense", "bm25"], default="hybrid", help="retrieval mode (default hybrid)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,3 +35,34 @@ def seed_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(command: list[str], health_url: str, timeout: float = 60, env: dict | None = None):
+    """Start a real server process and wait until ``health_url`` answers 200; fail the test otherwise."""
+    import os
+    import subprocess
+    import time
+
+    import httpx
+
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if httpx.get(health_url, timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    pytest.fail(f"{command[0]} did not start (waited for {health_url})")

@@ -16,7 +16,7 @@ from rag.llm import fence, parse_sentences
 from rag.pipeline import Pipeline
 from rag.retrieval import Passage, Retriever
 
-from .conftest import SEEDS
+from .conftest import SEEDS, free_port
 
 DURATION_Q = "How long did the Trump-Putin call last?"
 
@@ -191,11 +191,7 @@ def test_error_exits(seeds_index: Settings, tmp_path: Path, capsys):
 
 
 def test_unreachable_llm_server_is_one_clear_error(seeds_index: Settings, capsys, monkeypatch):
-    import socket
-
-    with socket.socket() as probe:  # a port that nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     monkeypatch.setenv("RAG_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")
     monkeypatch.setenv("RAG_LLM_TIMEOUT", "5")
     code = main(["ask", DURATION_Q, "--index", str(seeds_index.index_dir), "--backend", "openai"])

@@ -106,10 +106,10 @@ class ShiftedCitations:
     def __init__(self, pipeline):
         self.pipeline, self.settings = pipeline, pipeline.settings
 
-    def ask(self, question, history=()):
+    def ask(self, question, history=(), **options):
         from dataclasses import replace
 
-        answer = self.pipeline.ask(question, history)
+        answer = self.pipeline.ask(question, history, **options)
         if answer.sources:
             last = len(answer.sources)
             answer.sentences = [replace(s, citations=tuple(n % last + 1 for n in s.citations)) for s in answer.sentences]

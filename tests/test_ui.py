@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import threading
 from pathlib import Path
 
@@ -13,9 +12,9 @@ import pytest
 
 from rag.config import Settings
 from rag.ingest import ingest
-from rag.ui import ChatService, chat_markdown, check_upload, launch, safe_name, sources_html
+from rag.ui import chat_markdown, check_upload, launch, safe_name, sources_html
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 XSS_ARTICLE = """Harbour festival report
@@ -23,12 +22,6 @@ XSS_ARTICLE = """Harbour festival report
 The harbour festival drew 40,000 visitors on Saturday, organisers said. <script>window.__xss = 1</script>
 A banner read <img src=x onerror="window.__xss = 2"> and a flyer linked [prizes](javascript:window.__xss=3) for visitors.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
