@@ -71,7 +71,7 @@ class Pipeline:
         previous = history[-1]
         return f"{question} ({previous})", terms(previous)
 
-    def _name_passages(self, question: str, passages: list, where: dict[str, Any] | None) -> list:
+    def _name_passages(self, question: str, passages: list, where: dict[str, Any] | None, keyword) -> list:
         """Passages for names the question asks about that the first retrieval missed.
 
         A name missing from every retrieved passage either is not in the corpus (then the
@@ -83,7 +83,7 @@ class Pipeline:
         if not missing:
             return []
         have = {p.chunk_id for p in passages}
-        found = self.retriever.retrieve(f"{' '.join(missing)} {question}", 3, mode="bm25", where=where)
+        found = self.retriever.retrieve(f"{' '.join(missing)} {question}", 3, mode="bm25", where=where, keyword=keyword)
         return [p for p in found if p.chunk_id not in have and not unmentioned_names(" ".join(missing), [p])][:2]
 
     def ask(self, question: str, history: Sequence[str] = (), *, top_k: int | None = None,
@@ -92,7 +92,8 @@ class Pipeline:
         question = (question or "").strip()
         if not question:
             raise UsageError("the question is empty")
-        if self.store.count() == 0:
+        keyword = self.retriever.keyword_index()  # also tells whether the store is empty
+        if keyword.size == 0:
             raise IndexMissingError(f"the index at {self.store.location} holds no documents: run `rag ingest PATH` first")
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -101,12 +102,11 @@ class Pipeline:
         mark = time.perf_counter()
         vector = self.retriever.encoder.embed_array([standalone])[0] if mode != "bm25" else None
         passages = self.retriever.retrieve(standalone, top_k or self.settings.top_k, mode=mode, where=where,
-                                           vector=None if vector is None else vector.tolist())
-        passages += self._name_passages(question, passages, where)
+                                           vector=None if vector is None else vector.tolist(), keyword=keyword)
+        passages += self._name_passages(question, passages, where, keyword)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         if self.settings.backend == "extractive":
-            keyword = self.retriever.keyword_index() if mode != "dense" else None
             answer = extractive_answer(question, passages, keyword, self.settings.support_threshold,
                                        history_terms, self.extractive,
                                        relevance=_SentenceRelevance(self.retriever.encoder, vector))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -65,6 +66,11 @@ def _bound(qualifier: str | None) -> str:
 
 def extract(sentence: str) -> list[Quantity]:
     """Every duration, percentage and amount of money stated in ``sentence``."""
+    return list(_extract(sentence))
+
+
+@lru_cache(maxsize=16384)
+def _extract(sentence: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     for m in DURATION.finditer(sentence):
         number = _number(m.group("num"))
@@ -81,7 +87,7 @@ def extract(sentence: str) -> list[Quantity]:
         if number is not None:
             number *= _MULT.get((m.group("mult") or "").lower(), 1)
             found.append(Quantity(f"money:{m.group('cur')}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
-    return found
+    return tuple(found)
 
 
 def asked_kind(question: str) -> str | None:

@@ -159,7 +159,7 @@ class Retriever:
 
     def retrieve(self, question: str, k: int | None = None, mode: Mode = "hybrid",
                  where: dict[str, Any] | None = None, max_per_doc: int = 3,
-                 vector: Sequence[float] | None = None) -> list[Passage]:
+                 vector: Sequence[float] | None = None, keyword: KeywordIndex | None = None) -> list[Passage]:
         """The ``k`` best passages, fused, with near-duplicates and over-represented documents thinned.
 
         Args:
@@ -169,6 +169,7 @@ class Retriever:
             where: Chroma metadata filter, e.g. ``{"doc_id": "003.txt"}`` or ``{"outlet": "Reuters"}``.
             max_per_doc: at most this many passages from one document.
             vector: the question's embedding, if the caller already has it.
+            keyword: the keyword index, if the caller already has it (current).
         """
         k = k or self.settings.top_k
         depth = max(20, 4 * k)
@@ -180,7 +181,7 @@ class Retriever:
                 for i, text, meta, sim in self.store.query(vector, depth, where)
             ]
         if mode in ("hybrid", "bm25"):
-            hits = self.keyword_index().search(terms(question), depth * (3 if where else 1))
+            hits = (keyword or self.keyword_index()).search(terms(question), depth * (3 if where else 1))
             rows = {i: (text, meta) for i, text, meta in self.store.get(i for i, _ in hits)}
             ranked["bm25"] = [
                 Passage.from_row(i, *rows[i], keyword_score=score)

@@ -59,8 +59,14 @@ def _stemmer():
 
 def terms(text: str) -> list[str]:
     """Stemmed content terms: the unit of keyword search and of support checks."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> tuple[str, ...]:
+    # Cached: the same passages come back question after question in a warm process.
     kept = [IRREGULAR.get(w, w) for w in (w.removesuffix("'s") for w in words(text)) if w and w not in STOPWORDS]
-    return _stemmer().stemWords(kept)
+    return tuple(_stemmer().stemWords(kept))
 
 
 def question_terms(question: str) -> list[str]:

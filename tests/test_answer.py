@@ -198,3 +198,15 @@ def test_unreachable_llm_server_is_one_clear_error(seeds_index: Settings, capsys
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1
     assert f"127.0.0.1:{port}" in err and "did not answer" in err
+
+
+def test_chat_in_the_terminal_keeps_the_conversation(seeds_index: Settings):
+    import subprocess
+    import sys
+
+    script = "What happened at the talks in Saudi Arabia between the US and Ukraine?\nHow long did they last?\n/reset\n/quit\n"
+    result = subprocess.run([sys.executable, "-m", "rag.cli", "chat", "--index", str(seeds_index.index_dir)],
+                            input=script, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "(searched for: How long did they last? (What happened at the talks" in result.stdout
+    assert "eight hours" in result.stdout and "(conversation forgotten)" in result.stdout
