@@ -241,10 +241,12 @@ def _weights(question_terms: list[str], keyword: KeywordIndex | None) -> dict[st
 def candidates(question: str, passages: Sequence[Passage], keyword: KeywordIndex | None,
                history_terms: Sequence[str] = (), cfg: ExtractiveConfig = ExtractiveConfig()) -> list[Candidate]:
     """Every sentence of the passages, scored as an answer to ``question`` (best first)."""
-    weights = _weights(question_terms(question), keyword)
+    earlier = _weights(list(history_terms), keyword)
+    # "How long was it?": when every word refers back, the conversation is the topic.
+    weights = _weights(question_terms(question), keyword) or earlier
     total = sum(weights.values()) or 1.0
     # The conversation says what a follow-up is about; the follow-up says what is asked.
-    context = {t: w for t, w in _weights(list(history_terms), keyword).items() if t not in weights}
+    context = {t: w for t, w in earlier.items() if t not in weights}
     context_total = sum(context.values()) or 1.0
     answer_type = _answer_type(question)
     kind = asked_kind(question)

@@ -85,7 +85,7 @@ def _questions(args: argparse.Namespace) -> list[str]:
 def _pipeline(args: argparse.Namespace):
     from .pipeline import Pipeline
 
-    return Pipeline(_settings(args, backend=args.backend, top_k=args.top_k))
+    return Pipeline(_settings(args, backend=args.backend, top_k=args.top_k, retrieval=args.retrieval))
 
 
 def _where(args: argparse.Namespace) -> dict | None:
@@ -102,7 +102,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = _questions(args)
     pipeline = _pipeline(args)
     for question in questions:
-        answer = pipeline.ask(question, where=_where(args), mode=args.retrieval)
+        answer = pipeline.ask(question, where=_where(args))
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
@@ -145,12 +145,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     name = args.name or ("seeds" if len(args.corpus) <= 1 else "mixed")
     index = args.index or Path(".rag-eval") / name
-    settings = _settings(args, backend=args.backend, top_k=args.top_k).model_copy(update={"index_dir": index})
+    settings = _settings(args, backend=args.backend, top_k=args.top_k, retrieval=args.retrieval).model_copy(update={"index_dir": index})
     report = ingest(args.corpus, settings)
     print(f"corpus: {report.summary()}", file=sys.stderr)
     items = [item for gold in args.gold for item in load_gold(gold)]
     thresholds = load_thresholds(args.thresholds, name) if not args.no_gate else {}
-    result = run(Pipeline(settings), items, name, thresholds, mode=args.retrieval)
+    result = run(Pipeline(settings), items, name, thresholds)
     paths = write_report([result], {name: thresholds}, Path(args.out))
     width = max(len(k) for k in result.overall)
     for key, value in result.overall.items():
@@ -167,7 +167,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .ui import launch
 
-    settings = _settings(args, backend=args.backend, top_k=args.top_k)
+    settings = _settings(args, backend=args.backend, top_k=args.top_k, retrieval=args.retrieval)
     app, url, _ = launch(settings, host=args.host, port=args.port, auth=args.auth)
     print(f"Newsdesk RAG is running at http://{args.host}:{args.port}  (Ctrl-C to stop)", flush=True)
     try:
@@ -183,7 +183,7 @@ def _ask_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 5)")
     parser.add_argument("--doc", help="only search this document id")
     parser.add_argument("--outlet", help="only search articles from this outlet")
-    parser.add_argument("--retrieval", choices=["hybrid", "dense", "bm25"], default="hybrid", help="retrieval mode (default hybrid)")
+    parser.add_argument("--retrieval", choices=["dense", "hybrid", "bm25"], help="retrieval mode (default dense, or $RAG_RETRIEVAL)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     prune: bool = Field(True, description="Remove documents that are gone from the folders being ingested.")
 
     top_k: int = Field(6, ge=1, le=50, description="Passages given to the answerer.")
+    retrieval: Literal["dense", "hybrid", "bm25"] = Field(
+        "dense",
+        description="Retrieval mode for answers. Dense wins end-to-end on the eval (hybrid finds the gold document "
+        "more often but feeds the extractive answerer more keyword-only distractors): see README, Eval.",
+    )
+    keyword_weight: float = Field(1.0, ge=0, le=4, description="Weight of the BM25 ranking in reciprocal-rank fusion (dense = 1).")
     context_window: bool = Field(True, description="Extend each retrieved chunk with the chunk after it (merged when they overlap).")
     backend: Literal["extractive", "openai", "llamacpp"] = Field("extractive", description="Answer backend.")
     support_threshold: float = Field(

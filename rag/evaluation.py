@@ -202,17 +202,16 @@ class EvalRun:
 
 
 def run(pipeline, items: Sequence[GoldItem], name: str, thresholds: dict[str, float],
-        progress=None, mode: str = "hybrid") -> EvalRun:
+        progress=None) -> EvalRun:
     """Ask every gold question (with its history) and score the answers."""
     started = time.perf_counter()
     scores = []
     for number, item in enumerate(items, start=1):
-        answer: Answer = pipeline.ask(item.question, list(item.history), mode=mode)
+        answer: Answer = pipeline.ask(item.question, list(item.history))
         scores.append(score(item, answer.to_dict()))
         if progress:
             progress(number, len(items))
     overall = metrics(scores)
     return EvalRun(name, scores, overall, by_type(scores), check_thresholds(overall, thresholds),
                    time.perf_counter() - started,
-                   {**pipeline.settings.model_dump(mode="json", include={"chunk_size", "chunk_overlap", "top_k", "backend", "support_threshold"}),
-                    "retrieval": mode})
+                   {**pipeline.settings.model_dump(mode="json", include={"chunk_size", "chunk_overlap", "top_k", "backend", "support_threshold", "retrieval"})})

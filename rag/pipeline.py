@@ -87,7 +87,7 @@ class Pipeline:
         return [p for p in found if p.chunk_id not in have and not unmentioned_names(" ".join(missing), [p])][:2]
 
     def ask(self, question: str, history: Sequence[str] = (), *, top_k: int | None = None,
-            mode: Mode = "hybrid", where: dict[str, Any] | None = None) -> Answer:
+            mode: Mode | None = None, where: dict[str, Any] | None = None) -> Answer:
         """Answer one question (with earlier user questions as ``history`` for follow-ups)."""
         question = (question or "").strip()
         if not question:
@@ -95,6 +95,7 @@ class Pipeline:
         keyword = self.retriever.keyword_index()  # also tells whether the store is empty
         if keyword.size == 0:
             raise IndexMissingError(f"the index at {self.store.location} holds no documents: run `rag ingest PATH` first")
+        mode = mode or self.settings.retrieval
         timings: dict[str, float] = {}
         started = time.perf_counter()
         standalone, history_terms = self.condense(question, history)

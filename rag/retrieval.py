@@ -188,7 +188,8 @@ class Retriever:
                 for i, score in hits
                 if i in rows and _matches(rows[i][1], where)
             ][:depth]
-        passages = _thin(_fuse(list(ranked.values())), k, max_per_doc)
+        weights = [self.settings.keyword_weight if name == "bm25" else 1.0 for name in ranked]
+        passages = _thin(_fuse(list(ranked.values()), weights), k, max_per_doc)
         return self._widen(passages) if self.settings.context_window else passages
 
     @staticmethod
@@ -246,13 +247,13 @@ def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:
     return True
 
 
-def _fuse(rankings: list[list[Passage]]) -> list[Passage]:
-    """Reciprocal-rank fusion; a passage keeps the scores each ranking gave it."""
+def _fuse(rankings: list[list[Passage]], weights: Sequence[float] | None = None) -> list[Passage]:
+    """Weighted reciprocal-rank fusion; a passage keeps the scores each ranking gave it."""
     fused: dict[str, Passage] = {}
     totals: Counter[str] = Counter()
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, passage in enumerate(ranking):
-            totals[passage.chunk_id] += 1.0 / (RRF_K + rank + 1)
+            totals[passage.chunk_id] += weight / (RRF_K + rank + 1)
             known = fused.get(passage.chunk_id)
             fused[passage.chunk_id] = passage if known is None else replace(
                 known,

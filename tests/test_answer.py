@@ -108,11 +108,11 @@ def test_unanswerable_questions_abstain(pipeline: Pipeline):
 
 
 def test_followup_uses_the_conversation(pipeline: Pipeline):
-    about_talks = pipeline.ask("How long did they last?", ["What happened at the talks in Saudi Arabia between the US and Ukraine?"])
+    about_halt = pipeline.ask("How long was it?", ["What did Putin order regarding strikes on Ukrainian energy facilities?"])
     about_call = pipeline.ask("How long did it last?", ["Did Trump and Putin speak by phone on Tuesday?"])
-    assert "eight hours" in about_talks.text
-    assert "90 minutes" in about_call.text and "eight hours" not in about_call.text
-    assert about_talks.standalone_question != about_talks.question
+    assert "30 days" in about_halt.text and "90 minutes" not in about_halt.text
+    assert "90 minutes" in about_call.text and "30 days" not in about_call.text
+    assert about_halt.standalone_question != about_halt.question
     # A question that stands on its own is not rewritten.
     assert pipeline.ask(DURATION_Q, ["What did Witkoff mention?"]).standalone_question == DURATION_Q
 
@@ -204,9 +204,9 @@ def test_chat_in_the_terminal_keeps_the_conversation(seeds_index: Settings):
     import subprocess
     import sys
 
-    script = "What happened at the talks in Saudi Arabia between the US and Ukraine?\nHow long did they last?\n/reset\n/quit\n"
+    script = "What did Putin order regarding strikes on Ukrainian energy facilities?\nHow long was it?\n/reset\n/quit\n"
     result = subprocess.run([sys.executable, "-m", "rag.cli", "chat", "--index", str(seeds_index.index_dir)],
                             input=script, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "(searched for: How long did they last? (What happened at the talks" in result.stdout
-    assert "eight hours" in result.stdout and "(conversation forgotten)" in result.stdout
+    assert "(searched for: How long was it? (What did Putin order" in result.stdout
+    assert "30 days" in result.stdout and "(conversation forgotten)" in result.stdout
