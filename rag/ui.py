@@ -338,8 +338,8 @@ def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
 
 
 def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
-           share: bool = False, block: bool = True):
-    """Start the server; returns (app, url)."""
+           share: bool = False):
+    """Start the server without blocking; returns (app, url, service). Never a public share link unless asked."""
     service = ChatService(settings)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
