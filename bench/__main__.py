@@ -308,6 +308,11 @@ def write(results: dict) -> Path:
     for row in results["scaling"]:
         lines.append(f"| {row['factor']}× | {row['chunks']} | {row['bm25_build_s']:.1f} s | {ms(row['dense_p50'])} | {ms(row['bm25_p50'])} | "
                      f"{ms(row['fused_p50'])} | {ms(row['answer_p50'])} |")
+    crossing = next((row for row in results["scaling"] if row["bm25_p50"] > row["dense_p50"]), None)
+    lines += ["", (f"BM25 overtakes dense search from {crossing['factor']}× ({crossing['chunks']} chunks) on: its cost grows with the "
+                   "corpus while Chroma's HNSW search stays nearly flat, so it dominates hybrid latency there; fusion itself "
+                   "(ranks of ≤ 24 ids) stays well under a millisecond." if crossing else
+                   "Dense search stays the larger cost at every size measured; fusion itself stays well under a millisecond.")]
     path = ROOT / "bench" / "results.md"
     path.write_text("\n".join(lines) + "\n")
     (WORK / "results.json").write_text(json.dumps(results, indent=1))

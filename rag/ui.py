@@ -191,8 +191,11 @@ class ChatService:
             self._embedder = Embedder(self.settings.embed_batch_size)
         return self._embedder
 
-    def upload(self, files: list[tuple[str, str]]) -> str:
-        """Check, copy and ingest uploaded files given as (temp path, original name)."""
+    def upload(self, files: list[tuple[str, str]], progress=None) -> str:
+        """Check, copy and ingest uploaded files given as (temp path, original name).
+
+        ``progress(done, total)`` is called after each embedded batch.
+        """
         from .ingest import ingest
 
         refused, accepted = [], []
@@ -211,7 +214,7 @@ class ChatService:
             with self._ingest_lock:
                 settings = self.settings.model_copy(update={"prune": False})
                 report = ingest(accepted, settings, store=self.store, embedder=self.embedder,
-                                log=lambda line: lines.append(line))
+                                log=lambda line: lines.append(line), progress=progress)
             lines.append(f"ingested: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
                          f"{len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded")
         return "\n".join(lines) or "no files"
@@ -297,11 +300,13 @@ def build_app(service: ChatService):
         def reset():
             return [], sources_html(None), ChatState([])
 
-        def do_upload(files):
+        def do_upload(files, progress=gr.Progress()):
             if not files:
                 return "no files", service.documents()
             pairs = [(f if isinstance(f, str) else f.name, Path(f if isinstance(f, str) else f.name).name) for f in files]
-            return service.upload(pairs), service.documents()
+            progress(0, desc="checking and reading files")
+            status = service.upload(pairs, lambda done, total: progress(done / max(total, 1), desc=f"embedded {done}/{total} chunks"))
+            return status, service.documents()
 
         def do_remove(doc_id):
             return service.remove((doc_id or "").strip()), service.documents()
