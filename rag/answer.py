@@ -310,11 +310,16 @@ CAPITAL_METONYMS = frozenset(
 def unmentioned_names(question: str, passages: Sequence[Passage]) -> list[str]:
     """Names in the question that no retrieved passage mentions, even spelled a little
     differently ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them."""
+    return names_missing_from(proper_names(question), passages)
+
+
+def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> list[str]:
+    """The ``names`` that none of ``passages`` mentions (see :func:`unmentioned_names`)."""
     from difflib import SequenceMatcher
 
     seen = {t for p in passages for t in terms(p.text)}
     missing = []
-    for name in proper_names(question):
+    for name in names:
         if name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS:
             continue  # "US", "EU"; "Washington" for the U.S. government: articles often use other words
         (term,) = terms(name) or [name.lower()]

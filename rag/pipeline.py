@@ -77,14 +77,14 @@ class Pipeline:
         A name missing from every retrieved passage either is not in the corpus (then the
         answerer abstains) or was outranked; a keyword search for the names finds the latter.
         """
-        from .answer import unmentioned_names
+        from .answer import names_missing_from, unmentioned_names
 
         missing = unmentioned_names(question, passages)
         if not missing:
             return []
         have = {p.chunk_id for p in passages}
         found = self.retriever.retrieve(f"{' '.join(missing)} {question}", 3, mode="bm25", where=where, keyword=keyword)
-        return [p for p in found if p.chunk_id not in have and not unmentioned_names(" ".join(missing), [p])][:2]
+        return [p for p in found if p.chunk_id not in have and len(names_missing_from(missing, [p])) < len(missing)][:2]
 
     def ask(self, question: str, history: Sequence[str] = (), *, top_k: int | None = None,
             mode: Mode | None = None, where: dict[str, Any] | None = None) -> Answer:
