@@ -202,6 +202,7 @@ class ExtractiveConfig:
     min_coverage: float = 0.34  # abstain when the best sentence covers less of the question's weight...
     min_dense: float = 0.35  # ...and the best passage is less similar than this
     max_sentences: int = 3
+    keep_ratio: float = 0.75  # a further sentence must score at least this share of the best one
     followup_weight: float = 0.15  # weight of the previous questions' terms in a follow-up
 
 
@@ -385,7 +386,7 @@ def extractive_answer(question: str, passages: Sequence[Passage], keyword: Keywo
     covered = {t for c in chosen for t in terms(c.text)}
     wanted = set(question_terms(question))
     for cand in ranked[1:]:
-        if len(chosen) >= cfg.max_sentences or cand.score < 0.75 * best.score:
+        if len(chosen) >= cfg.max_sentences or cand.score < cfg.keep_ratio * best.score:
             break
         new_terms = set(terms(cand.text)) - covered
         if normalize(cand.text) in {normalize(c.text) for c in chosen} or not (new_terms & wanted or cand.doc_id != best.doc_id):
