@@ -149,7 +149,6 @@ class ChatState:
     """One browser session's conversation."""
 
     questions: list[str]
-    last: dict[str, Any] | None = None
 
 
 class ChatService:
@@ -286,7 +285,7 @@ def build_app(service: ChatService):
                 chat[-1] = {"role": "assistant", "content": escape_text(f"Error: {exc}")}
                 yield chat, gr.skip(), session, ""
                 return
-            session = ChatState([*session.questions, message], answer.to_dict())
+            session = ChatState([*session.questions, message])
             prefix = ""
             if condensed and answer.standalone_question != answer.question:
                 prefix = f"*Searched for: {escape_text(answer.standalone_question)}*\n\n"
