@@ -77,7 +77,7 @@ def question_terms(question: str) -> list[str]:
 
 def proper_names(question: str) -> list[str]:
     """Capitalised words of a question that are not its first word ("Olena", "Zelenska")."""
-    found = re.findall(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:['’][a-z]+)?|[A-Z]{2,})\b", question.strip())
+    found = re.findall(r"(?<![.?!]\s)(?<!^)\b((?:[A-Z]['’])?[A-Z][a-z]+(?:['’][a-z]+)?|[A-Z]{2,})\b", question.strip())
     return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 

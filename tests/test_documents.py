@@ -152,3 +152,11 @@ def test_discover_walks_folders_and_names_documents_by_relative_path(tmp_path: P
     assert roots == [tmp_path / "a"]
     with pytest.raises(UsageError, match="no such file"):
         discover([tmp_path / "missing"])
+
+
+def test_proper_names_of_a_question():
+    from rag.text import proper_names
+
+    assert proper_names("For which film was Irish actor Dan O'Herlihy nominated?") == ["Irish", "Dan", "O'Herlihy"]
+    assert proper_names("What did Olena Zelenska say about the call?") == ["Olena", "Zelenska"]
+    assert proper_names("How long did the call last?") == []
