@@ -29,7 +29,6 @@ class StoredDocument:
     expected: dict[str, int] = field(default_factory=dict)  # fingerprint -> n_chunks
     doc_id: str = ""
     title: str = ""
-    path: str = ""
 
     def is_complete(self, fingerprint: str) -> bool:
         return len(self.versions.get(fingerprint, ())) == self.expected.get(fingerprint, -1)
@@ -154,7 +153,7 @@ class ChunkStore:
                 key = str(meta.get("doc_key", ""))
                 fingerprint = str(meta.get("fingerprint", ""))
                 doc = documents.setdefault(key, StoredDocument(
-                    key=key, doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", "")), path=str(meta.get("path", ""))))
+                    key=key, doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", ""))))
                 doc.versions.setdefault(fingerprint, []).append(chunk_id)
                 doc.expected[fingerprint] = int(meta.get("n_chunks", -1))
         return documents

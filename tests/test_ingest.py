@@ -77,6 +77,7 @@ def test_update_and_removal(seed_copy: Path, settings: Settings, embedder):
     pruned = ingest([seed_copy], settings, embedder=embedder)
     assert (pruned.updated, pruned.unchanged, pruned.removed, pruned.chunks_embedded) == (0, 4, 1, 0)
     store = assert_consistent(settings)
+    assert kept.documents_in_store == 5 and pruned.documents_in_store == len(store.stored_documents()) == 4
     texts = [text for _, text, _ in store.all_chunks()]
     assert any("zebra parade" in t for t in texts)
     assert {m["doc_id"] for _, _, m in store.all_chunks()} == {p.name for p in seed_copy.iterdir()}
