@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Validate the hand-made gold QA sets (standard library only).
 
-Checks for eval/gold.jsonl (seed articles) and eval/gold_bbc.jsonl (BBC corpus):
+Checks for eval/gold.jsonl (seed articles), eval/gold_bbc.jsonl (BBC corpus) and
+eval/gold_unseen.jsonl (held-out set over both corpora: a source id containing "/"
+is a BBC path, anything else a seed file name):
   * required fields and their types, allowed "type" values, unique ids
   * history only for followup; empty answer/key_facts/sources/passages for unanswerable
   * every passage is a verbatim substring of at least one of its cited source files
@@ -9,6 +11,9 @@ Checks for eval/gold.jsonl (seed articles) and eval/gold_bbc.jsonl (BBC corpus):
   * every key fact has at least one surface form found (case-insensitive, after
     normalising curly quotes and en/em dashes) in the concatenated passages
   * per-type minimum counts
+  * optional boolean field "conflict" on any item; in the unseen set every conflict
+    item carries "conflict": true and cites seed articles only, and no question repeats
+    one from the other two sets
 Exit status 0 when everything passes, 1 otherwise.
 """
 import collections
@@ -22,6 +27,7 @@ SEED_DIR = os.path.join(ROOT, "seeds")
 BBC_DIR = os.environ.get("RAG_BBC_DIR", os.path.join(os.path.dirname(ROOT), "shared", "data", "bbc"))
 
 TYPES = {"single", "multi", "conflict", "followup", "unanswerable"}
+OPTIONAL_FIELDS = {"conflict": bool}
 FIELDS = {
     "id": str,
     "question": str,
@@ -32,12 +38,15 @@ FIELDS = {
     "sources": list,
     "passages": list,
 }
+MIXED = None  # source dir of a set drawing on both corpora: decided per source
 SETS = [
     # (file, id prefix, source dir, minimum counts per type, minimum total)
     ("gold.jsonl", "seed-", SEED_DIR,
      {"unanswerable": 14, "conflict": 6, "multi": 6, "followup": 6}, 64),
     ("gold_bbc.jsonl", "bbc-", BBC_DIR,
      {"single": 36, "unanswerable": 6}, 42),
+    ("gold_unseen.jsonl", "unseen-", MIXED,
+     {"single": 14, "unanswerable": 10, "followup": 5, "multi": 4, "conflict": 3}, 44),
 ]
 BBC_ALLOWED_TYPES = {"single", "unanswerable"}
 BBC_CATEGORIES = {"business", "entertainment", "politics", "sport", "tech"}
@@ -53,7 +62,15 @@ def norm(s):
 _cache = {}
 
 
+def source_dir(base, doc):
+    """Directory holding doc; for the mixed set a name containing "/" is a BBC path."""
+    if base is MIXED:
+        return BBC_DIR if "/" in doc else SEED_DIR
+    return base
+
+
 def read_doc(base, doc):
+    base = source_dir(base, doc)
     path = os.path.join(base, doc)
     if path not in _cache:
         with open(path, "rb") as f:
@@ -65,7 +82,7 @@ def read_doc(base, doc):
     return _cache[path]
 
 
-def check_set(fname, prefix, base, minimums, min_total, errors, all_ids):
+def check_set(fname, prefix, base, minimums, min_total, errors, all_ids, questions):
     path = os.path.join(HERE, fname)
     rows = []
     with open(path, encoding="utf-8") as f:
@@ -92,7 +109,11 @@ def check_set(fname, prefix, base, minimums, min_total, errors, all_ids):
             elif not isinstance(r[k], t):
                 errors.append(f"{where}: field {k!r} should be {t.__name__}")
                 bad = True
-        extra = set(r) - set(FIELDS)
+        for k, t in OPTIONAL_FIELDS.items():
+            if k in r and not isinstance(r[k], t):
+                errors.append(f"{where}: field {k!r} should be {t.__name__}")
+                bad = True
+        extra = set(r) - set(FIELDS) - set(OPTIONAL_FIELDS)
         if extra:
             errors.append(f"{where}: unexpected fields {sorted(extra)}")
         if bad:
@@ -112,6 +133,14 @@ def check_set(fname, prefix, base, minimums, min_total, errors, all_ids):
         counts[typ] += 1
         if not r["question"].strip():
             errors.append(f"{where}: empty question")
+        qkey = " ".join(norm(r["question"]).split())
+        if base is MIXED and qkey in questions:
+            errors.append(f"{where}: question repeats {questions[qkey]}")
+        questions.setdefault(qkey, rid)
+        if r.get("conflict") and typ == "unanswerable":
+            errors.append(f"{where}: an unanswerable item cannot be a conflict")
+        if base is MIXED and typ == "conflict" and r.get("conflict") is not True:
+            errors.append(f"{where}: conflict items need \"conflict\": true")
 
         for k in ("history", "sources", "passages"):
             if not all(isinstance(x, str) and x for x in r[k]):
@@ -147,9 +176,13 @@ def check_set(fname, prefix, base, minimums, min_total, errors, all_ids):
             if typ == "multi":
                 errors.append(f"{where}: multi should cite at least two sources")
 
+        if base is MIXED and (typ == "conflict" or r.get("conflict")) and any("/" in d for d in r["sources"]):
+            errors.append(f"{where}: conflicts are between seed articles only")
+
         texts = {}
         for doc in r["sources"]:
-            if prefix == "bbc-" and doc.split("/")[0] not in BBC_CATEGORIES:
+            is_bbc = prefix == "bbc-" or (base is MIXED and "/" in doc)
+            if is_bbc and doc.split("/")[0] not in BBC_CATEGORIES:
                 errors.append(f"{where}: bad BBC document id {doc!r}")
             try:
                 texts[doc] = read_doc(base, doc)
@@ -178,13 +211,13 @@ def check_set(fname, prefix, base, minimums, min_total, errors, all_ids):
             errors.append(f"{fname}: only {counts[typ]} {typ} questions (need >= {n})")
     if total < min_total:
         errors.append(f"{fname}: only {total} questions (need >= {min_total})")
-    if prefix == "seed-":
+    if prefix == "seed-" or base is MIXED:
         seeds = set(os.listdir(SEED_DIR))
         missing = {s for s in seeds if s.endswith(".txt")} - sources_seen
         if missing:
             errors.append(f"{fname}: seed articles never cited: {sorted(missing)}")
-    else:
-        cats = {s.split("/")[0] for s in sources_seen}
+    if prefix != "seed-":
+        cats = {s.split("/")[0] for s in sources_seen if base is not MIXED or "/" in s}
         if cats != BBC_CATEGORIES:
             errors.append(f"{fname}: categories not covered: {sorted(BBC_CATEGORIES - cats)}")
     return counts, total
@@ -193,8 +226,9 @@ def check_set(fname, prefix, base, minimums, min_total, errors, all_ids):
 def main():
     errors = []
     all_ids = set()
+    questions = {}
     for fname, prefix, base, mins, min_total in SETS:
-        counts, total = check_set(fname, prefix, base, mins, min_total, errors, all_ids)
+        counts, total = check_set(fname, prefix, base, mins, min_total, errors, all_ids, questions)
         detail = ", ".join(f"{t}={counts[t]}" for t in sorted(TYPES) if counts[t])
         print(f"{fname}: {total} questions ({detail})")
     if errors:
