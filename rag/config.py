@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Environment that keeps every library we use off the network. Applied with
@@ -27,6 +27,35 @@ OFFLINE_ENV = {
 }
 
 
+# The one registry of answer backends: config, CLI and UI all read it (see rag.backends).
+Backend = Literal["extractive", "openai", "llamacpp"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
+
+
+class ReaderSettings(BaseModel):
+    """Weights of the extractive reader (rag.extractive): how sentences are scored, when it abstains,
+    how long answers get. Set from the environment as ``RAG_READER__<NAME>``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    coverage: float = Field(1.0, ge=0, description="Weight of the IDF-weighted share of question terms a sentence contains.")
+    dense: float = Field(0.25, ge=0, description="Weight of the passage's dense (embedding) similarity to the question.")
+    rank: float = Field(0.04, ge=0, description="Bonus for earlier retrieved passages, divided by their rank.")
+    semantic: float = Field(0.5, ge=0, description="Weight of the sentence's own embedding similarity to the question.")
+    typed: float = Field(0.25, ge=0, description="Bonus for a sentence stating the kind of thing asked for (a date, a duration, a name).")
+    followup: float = Field(0.15, ge=0, description="Weight of the conversation's terms when scoring a follow-up.")
+    unnamed: float = Field(0.5, ge=0, le=1, description="Score factor for a sentence whose passage does not mention the question's names.")
+    fragment: float = Field(0.6, ge=0, le=1, description="Score factor for headlines and fragments (short, no closing punctuation).")
+    semantic_pool: int = Field(12, ge=1, le=64, description="Best sentences by words whose embedding similarity is computed.")
+    min_evidence: float = Field(0.45, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")
+    min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")
+    min_similarity: float = Field(0.55, ge=0, le=1, description="Similarity to the question that stands in for focus words (a paraphrase).")
+    keep_ratio: float = Field(0.75, ge=0, le=1, description="A supporting sentence must score at least this share of the best one.")
+    conflict_ratio: float = Field(0.5, ge=0, le=1, description="A conflicting claim's sentence must score at least this share of the best one.")
+    lead_words: int = Field(30, ge=5, le=80, description="Longest answer span (words) before it is cut to the clause holding the answer.")
+    max_words: int = Field(60, ge=10, le=80, description="Most words in a whole answer, supporting quote included.")
+
+
 def apply_offline_env() -> None:
     """Make sure no library we call phones home or fetches weights at run time."""
     for key, value in OFFLINE_ENV.items():
@@ -36,7 +65,7 @@ def apply_offline_env() -> None:
 class Settings(BaseSettings):
     """Settings for ingest, retrieval, answering and the UI."""
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True, env_nested_delimiter="__")
 
     index_dir: Path = Field(Path(".rag"), description="Directory of the embedded Chroma store and its side files.")
     chroma_url: str | None = Field(None, description="http://HOST:PORT of a Chroma server; unset = embedded store in index_dir.")
@@ -57,7 +86,8 @@ class Settings(BaseSettings):
     )
     keyword_weight: float = Field(1.0, ge=0, le=4, description="Weight of the BM25 ranking in reciprocal-rank fusion (dense = 1).")
     context_window: bool = Field(True, description="Extend each retrieved chunk with the chunk after it (merged when they overlap).")
-    backend: Literal["extractive", "openai", "llamacpp"] = Field("extractive", description="Answer backend.")
+    backend: Backend = Field("extractive", description=f"Answer backend: one of {', '.join(BACKENDS)}.")
+    reader: ReaderSettings = Field(default_factory=ReaderSettings, description="Weights of the extractive reader.")
     support_threshold: float = Field(
         0.6, ge=0, le=1, description="Minimum support score for a cited sentence to stay in an answer."
     )

@@ -8,7 +8,7 @@
 Passages reach the model fenced as data, with anything that looks like our
 fence or an instruction to the model neutralised, and every sentence the model
 writes goes through the same citation check as the extractive answers
-(:func:`rag.answer.finalize`): a small model's hallucinations are dropped, and
+(:func:`rag.citations.finalize`): a small model's hallucinations are dropped, and
 an answer with nothing supported left becomes an abstention.
 """
 
@@ -19,9 +19,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .answer import CITATION, Answer, AnswerSentence, abstention, finalize, support_score
+from .answer import CITATION, Answer, AnswerSentence
+from .citations import abstention, attribute, finalize
 from .config import Settings
 from .errors import RagError
+from .question import QuestionProfile
 from .retrieval import Passage
 from .text import looks_like_injection, split_sentences
 
@@ -93,33 +95,11 @@ def parse_sentences(output: str) -> list[AnswerSentence]:
     return merged
 
 
-def attribute(sentences: Sequence[AnswerSentence], passages: Sequence[Passage], threshold: float) -> tuple[list[AnswerSentence], int]:
-    """Give a sentence whose citations are missing or wrong the passage that supports it best.
-
-    Small models often state a supported fact without a marker, or with the wrong number.
-    The claim is still checked against one specific passage, so citing that passage keeps
-    the answer honest; a sentence that no passage supports keeps its (failing) citations and
-    is removed by :func:`rag.answer.finalize`.
-    """
-    fixed, repaired = [], 0
-    for sentence in sentences:
-        cited_ok = any(1 <= n <= len(passages) and support_score(sentence.text, passages[n - 1].text) >= threshold
-                       for n in sentence.citations)
-        if not cited_ok:
-            scores = [support_score(sentence.text, p.text) for p in passages]
-            best = max(range(len(passages)), key=scores.__getitem__, default=None)
-            if best is not None and scores[best] >= threshold:
-                sentence = AnswerSentence(sentence.text, (best + 1,))
-                repaired += 1
-        fixed.append(sentence)
-    return fixed, repaired
-
-
 class GenerativeBackend:
     """Wraps a llama-index LLM: answer from passages, and condense follow-ups."""
 
-    def __init__(self, llm, name: str, where: str):
-        self.llm, self.name, self.where = llm, name, where
+    def __init__(self, llm, name: str, where: str, threshold: float):
+        self.llm, self.name, self.where, self.threshold = llm, name, where, threshold
 
     def _chat(self, system: str, user: str) -> str:
         from llama_index.core.llms import ChatMessage
@@ -130,7 +110,8 @@ class GenerativeBackend:
             raise LLMUnavailableError(f"the {self.name} backend at {self.where} did not answer: {type(exc).__name__}: {exc}") from exc
         return (response.message.content or "").strip()
 
-    def answer(self, question: str, passages: Sequence[Passage], threshold: float) -> Answer:
+    def answer(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Answer:
+        question, threshold = profile.standalone, self.threshold
         if not passages:
             return abstention(question, self.name, ["no_passages"])
         flags = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
@@ -145,11 +126,10 @@ class GenerativeBackend:
         sentences, repaired = attribute(sentences, passages, threshold)
         if repaired:
             flags.append(f"citations_attributed={repaired}")
-        answer = finalize(question, sentences, passages, self.name, threshold, flags=flags)
-        answer.flags.append(f"model_sentences={len(sentences)}")
-        return answer
+        return finalize(question, sentences, passages, self.name, threshold,
+                        flags=[*flags, f"model_sentences={len(sentences)}"])
 
-    def condense(self, question: str, history: list[str]) -> str:
+    def condense(self, question: str, history: Sequence[str]) -> str:
         text = self._chat("You rewrite follow-up questions.", CONDENSE_PROMPT.format(
             history="\n".join(f"- {h}" for h in history[-4:]), question=question))
         text = text.strip().splitlines()[0].strip().strip('"') if text.strip() else ""
@@ -180,7 +160,7 @@ def make_llm(settings: Settings) -> GenerativeBackend:
             model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
             is_chat_model=True, timeout=settings.llm_timeout, max_retries=0, temperature=0.0, max_tokens=256,
         )
-        return GenerativeBackend(llm, "openai", settings.llm_base_url)
+        return GenerativeBackend(llm, "openai", settings.llm_base_url, settings.support_threshold)
     if settings.backend == "llamacpp":
         try:
             from llama_index.llms.llama_cpp import LlamaCPP
@@ -195,5 +175,5 @@ def make_llm(settings: Settings) -> GenerativeBackend:
                            model_kwargs={"n_threads": 2}, verbose=False)
         except Exception as exc:
             raise LLMUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
-        return GenerativeBackend(llm, "llamacpp", str(path))
+        return GenerativeBackend(llm, "llamacpp", str(path), settings.support_threshold)
     raise RagError(f"backend {settings.backend!r} is not generative")

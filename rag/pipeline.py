@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Sequence
 
-from .answer import Answer, ExtractiveConfig, extractive_answer
+from .answer import Answer, Answerer
 from .config import Settings
 from .errors import IndexMissingError, UsageError
+from .question import QuestionProfile, Turn, analyze, is_followup
 from .retrieval import Mode, Retriever
 from .store import ChunkStore
-from .text import terms
-
-_ANAPHORA = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|that|this|those|these|there|then|the same|such)\b", re.I)
-
-
-def is_followup(question: str, history: Sequence[str]) -> bool:
-    """A question that leans on the conversation: it refers back, or is too short to stand alone."""
-    return bool(history) and (bool(_ANAPHORA.search(question)) or len(terms(question)) <= 2)
 
 
 class _SentenceRelevance:
-    """Cosine similarity of sentences to the question, for the few sentences that need it."""
+    """Cosine similarity of sentences to the question. Sentence vectors are cached on the
+    pipeline: the same passages come back question after question in a warm process."""
 
-    def __init__(self, encoder, question_vector):
-        self.encoder, self.vector = encoder, question_vector
+    def __init__(self, encoder, question_vector, cache: dict):
+        self.encoder, self.vector, self.cache = encoder, question_vector, cache
 
     def __call__(self, sentences: list[str]) -> list[float]:
         if self.vector is None or not sentences:
             return [0.0] * len(sentences)
-        return (self.encoder.embed_array(sentences) @ self.vector).tolist()
+        import numpy as np
+
+        new = [s for s in dict.fromkeys(sentences) if s not in self.cache]
+        if new:
+            if len(self.cache) > 50_000:
+                self.cache.clear()
+            self.cache.update(zip(new, self.encoder.embed_array(new)))
+        return (np.stack([self.cache[s] for s in sentences]) @ self.vector).tolist()
 
 
 class Pipeline:
@@ -40,55 +40,67 @@ class Pipeline:
         settings: the one settings object.
         store: an open store to share (UI, tests); opened read-only otherwise.
         encoder: query encoder (defaults to the NumPy MiniLM).
-        llm: a generative backend (see :mod:`rag.llm`); built from settings when needed.
+        answerer: a backend (see :mod:`rag.backends`); built from settings when needed.
     """
 
-    def __init__(self, settings: Settings, store: ChunkStore | None = None, encoder=None, llm=None,
-                 extractive: ExtractiveConfig | None = None):
+    def __init__(self, settings: Settings, store: ChunkStore | None = None, encoder=None, answerer: Answerer | None = None):
         self.settings = settings
         self.retriever = Retriever(settings, store, encoder)
-        self.extractive = extractive or ExtractiveConfig()
-        self._llm = llm
+        self._answerer = answerer
+        self._vector: Any = None  # the current question's vector, for sentence relevance
+        self._sentence_vectors: dict[str, Any] = {}
 
     @property
     def store(self) -> ChunkStore:
         return self.retriever.store
 
     @property
-    def llm(self):
-        if self._llm is None:
-            from .llm import make_llm
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            from .backends import make_answerer
 
-            self._llm = make_llm(self.settings)
-        return self._llm
+            self._answerer = make_answerer(self.settings, keyword=self.retriever.keyword_index,
+                                           relevance=lambda _question: _SentenceRelevance(self.retriever.encoder, self._vector,
+                                                                                             self._sentence_vectors))
+        return self._answerer
 
-    def condense(self, question: str, history: Sequence[str]) -> tuple[str, list[str]]:
-        """(standalone question, extra terms from the conversation) for retrieval and scoring."""
-        if not is_followup(question, history):
-            return question, []
-        if self.settings.backend != "extractive":
-            return self.llm.condense(question, list(history)), []
-        previous = history[-1]
-        return f"{question} ({previous})", terms(previous)
+    def analyze(self, question: str, history: Sequence[Turn | str]) -> QuestionProfile:
+        """The question analysis, with the previous turn's answer when a follow-up needs it.
 
-    def _name_passages(self, question: str, passages: list, where: dict[str, Any] | None, keyword) -> list:
+        History given as bare questions (the eval, API clients) has its last question answered
+        again, so that "that figure" or "he" can be read against what was answered.
+        """
+        turns = list(history)
+        if turns and is_followup(question, turns) and not isinstance(turns[-1], Turn):
+            previous = self.ask(str(turns[-1]), turns[:-1])
+            turns[-1] = Turn(str(turns[-1]), "" if previous.abstained else previous.text)
+        profile = analyze(question, turns)
+        if profile.followup and self.settings.backend != "extractive":
+            condensed = self.answerer.condense(question, [t.question if isinstance(t, Turn) else str(t) for t in turns])
+            if condensed:
+                from dataclasses import replace
+
+                profile = replace(analyze(condensed), question=question, standalone=condensed, followup=True)
+        return profile
+
+    def _name_passages(self, profile: QuestionProfile, passages: list, where: dict[str, Any] | None, keyword) -> list:
         """Passages for names the question asks about that the first retrieval missed.
 
         A name missing from every retrieved passage either is not in the corpus (then the
         answerer abstains) or was outranked; a keyword search for the names finds the latter.
         """
-        from .answer import names_missing_from, unmentioned_names
+        from .extractive import names_missing_from
 
-        missing = unmentioned_names(question, passages)
+        missing = names_missing_from(profile.names, passages)
         if not missing:
             return []
         have = {p.chunk_id for p in passages}
-        found = self.retriever.retrieve(f"{' '.join(missing)} {question}", 3, mode="bm25", where=where, keyword=keyword)
+        found = self.retriever.retrieve(f"{' '.join(missing)} {profile.standalone}", 3, mode="bm25", where=where, keyword=keyword)
         return [p for p in found if p.chunk_id not in have and len(names_missing_from(missing, [p])) < len(missing)][:2]
 
-    def ask(self, question: str, history: Sequence[str] = (), *, top_k: int | None = None,
+    def ask(self, question: str, history: Sequence[Turn | str] = (), *, top_k: int | None = None,
             mode: Mode | None = None, where: dict[str, Any] | None = None) -> Answer:
-        """Answer one question (with earlier user questions as ``history`` for follow-ups)."""
+        """Answer one question; ``history`` is the conversation before it (turns, or bare questions)."""
         question = (question or "").strip()
         if not question:
             raise UsageError("the question is empty")
@@ -98,26 +110,20 @@ class Pipeline:
         mode = mode or self.settings.retrieval
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        standalone, history_terms = self.condense(question, history)
+        profile = self.analyze(question, history)
         timings["condense"] = (time.perf_counter() - started) * 1000
         mark = time.perf_counter()
-        vector = self.retriever.encoder.embed_array([standalone])[0] if mode != "bm25" else None
-        passages = self.retriever.retrieve(standalone, top_k or self.settings.top_k, mode=mode, where=where,
+        vector = self.retriever.encoder.embed_array([profile.standalone])[0] if mode != "bm25" else None
+        passages = self.retriever.retrieve(profile.standalone, top_k or self.settings.top_k, mode=mode, where=where,
                                            vector=None if vector is None else vector.tolist(), keyword=keyword)
-        passages += self._name_passages(question, passages, where, keyword)
+        passages += self._name_passages(profile, passages, where, keyword)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
-        if self.settings.backend == "extractive":
-            answer = extractive_answer(question, passages, keyword, self.settings.support_threshold,
-                                       history_terms, self.extractive,
-                                       relevance=_SentenceRelevance(self.retriever.encoder, vector))
-        else:
-            answer = self.llm.answer(standalone, passages, self.settings.support_threshold)
+        if vector is None:
+            vector = self.retriever.encoder.embed_array([profile.standalone])[0]
+        self._vector = vector
+        answer = self.answerer.answer(profile, passages)
         timings["answer"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
-        answer.question = question
-        answer.standalone_question = standalone
-        answer.timings_ms = timings
-        answer.retrieved = [(p.chunk_id, p.doc_id) for p in passages]
-        return answer
-
+        return answer.completed(question=question, standalone=profile.standalone, timings_ms=timings,
+                                retrieved=[(p.chunk_id, p.doc_id) for p in passages])

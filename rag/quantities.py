@@ -88,15 +88,3 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
             number *= _MULT.get((m.group("mult") or "").lower(), 1)
             found.append(Quantity(f"money:{m.group('cur')}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     return tuple(found)
-
-
-def asked_kind(question: str) -> str | None:
-    """Which kind of quantity a question asks for, if any."""
-    q = question.lower()
-    if re.search(r"\bhow long\b|\bduration\b|\bhow many (minutes|hours|days|weeks|months|years)\b", q):
-        return "duration"
-    if re.search(r"\bpercent|\bpercentage\b|%", q):
-        return "percent"
-    if re.search(r"\bhow much\b|\bcost\b|\bprice\b|\bworth\b|\bvalue[ds]?\b|\bdollars?\b|\bpounds sterling\b|\bpaid\b|\bprofit|\brevenue|\bfined?\b", q):
-        return "money"
-    return None

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .answer import Answer
+from .backends import available as available_backends
 from .config import Settings
 from .documents import SUPPORTED_SUFFIXES
 from .errors import RagError
+from .question import Turn
 
 EXAMPLES = [
     "What did Putin agree to on energy infrastructure?",
@@ -148,7 +150,7 @@ def check_upload(path: Path, name: str, max_bytes: int) -> str | None:
 class ChatState:
     """One browser session's conversation."""
 
-    questions: list[str]
+    turns: list[Turn]  # the questions asked and the answers given, for follow-ups
 
 
 class ChatService:
@@ -178,7 +180,7 @@ class ChatService:
             self._pipelines[key] = Pipeline(settings, self.store, self.pipeline.retriever.encoder)
         return self._pipelines[key]
 
-    def ask(self, question: str, history: list[str], backend: str | None = None, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, history: list[Turn | str], backend: str | None = None, top_k: int | None = None) -> Answer:
         pipeline = self.pipeline_for(backend or self.settings.backend, int(top_k or self.settings.top_k))
         return pipeline.ask(question, history)
 
@@ -233,15 +235,6 @@ class ChatService:
         return f"removed {doc_id}" if removed else f"no document {doc_id!r}"
 
 
-def backends_available() -> list[str]:
-    import importlib.util
-
-    names = ["extractive", "openai"]
-    if importlib.util.find_spec("llama_cpp") is not None:
-        names.append("llamacpp")
-    return names
-
-
 def build_app(service: ChatService):
     """The Gradio Blocks app (launch it with :func:`launch`)."""
     import gradio as gr
@@ -259,7 +252,7 @@ def build_app(service: ChatService):
                         clear = gr.Button("New conversation")
                     gr.Examples(EXAMPLES, inputs=question, label="Examples")
                     with gr.Accordion("Settings", open=False):
-                        backend = gr.Dropdown(backends_available(), value=service.settings.backend, label="Backend")
+                        backend = gr.Dropdown(available_backends(), value=service.settings.backend, label="Backend")
                         top_k = gr.Slider(1, 20, value=service.settings.top_k, step=1, label="Passages (top-k)")
                         show_condensed = gr.Checkbox(False, label="Show the standalone question used for follow-ups")
                 with gr.Column(scale=2):
@@ -280,12 +273,12 @@ def build_app(service: ChatService):
             chat = [*chat, {"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": "…"}]
             yield chat, gr.skip(), session, ""
             try:
-                answer = service.ask(message, session.questions, backend_name, k)
+                answer = service.ask(message, session.turns, backend_name, k)
             except RagError as exc:
                 chat[-1] = {"role": "assistant", "content": escape_text(f"Error: {exc}")}
                 yield chat, gr.skip(), session, ""
                 return
-            session = ChatState([*session.questions, message])
+            session = ChatState([*session.turns, Turn(message, "" if answer.abstained else answer.text)])
             prefix = ""
             if condensed and answer.standalone_question != answer.question:
                 prefix = f"*Searched for: {escape_text(answer.standalone_question)}*\n\n"

@@ -1,0 +1,421 @@
+"""The extractive reader: finds the sentence that answers, and the span of it that is the answer.
+
+For one analysed question (:class:`rag.question.QuestionProfile`) it scores every
+sentence of the retrieved passages (question terms by IDF, the passage's and the
+sentence's own similarity to the question, whether the sentence states the kind
+of thing asked for), keeps only sentences about the question's subject and
+attribute, and answers with the cited span that holds the answer ("roughly 90
+minutes", "Dan Scavino"), then at most one supporting quote. It abstains when no
+sentence carries evidence for the asked attribute of the asked subject, and
+reports a conflict only when sources state incompatible values of the same thing.
+Every weight is a field of :class:`rag.config.ReaderSettings`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+from .answer import Answer, AnswerSentence, Conflict
+from .citations import abstention, finalize
+from .config import ReaderSettings
+from .quantities import Quantity, extract
+from .question import TYPED, QuestionProfile, analyze, contrast_violated
+from .retrieval import KeywordIndex, Passage
+from .text import looks_like_injection, normalize, split_sentences, terms, words
+
+Relevance = Callable[[list[str]], list[float]]
+
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|dozens?|hundreds|thousands|millions"
+# What a sentence must state to answer a typed question; searched in the words the question does not already use.
+TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "date": re.compile(
+        rf"\b(?:{_MONTHS}|{_DAYS})\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{{1,2}}\b|\b(?:19|20)\d\d\b"
+        r"|\b(?:yesterday|today|tomorrow|tonight|immediately|soon|shortly|overnight|weekend)\b"
+        r"|\b(?:last|next|this|earlier this|later this|early next|late last)\s+(?:week|month|year|night|spring|summer|autumn|fall|winter|season)\b"
+        rf"|\b(?:a|one|two|three|four|five|six|several|few)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)\b"
+        r"|\b\d{1,2}(?:st|nd|rd|th)\b", re.I),
+    "time": re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\b|p\.m\b|am\b|pm\b|gmt\b|bst\b|et\b)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|midday)\b"
+                       r"|\b(?:morning|afternoon|evening|night)\b", re.I),
+    "count": re.compile(rf"\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS})\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten)-\w+", re.I),
+    "money": re.compile(r"[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:m|bn|million|billion|trillion)?\s*(?:dollars|pounds|euros|yen|francs|rupees)\b", re.I),
+    "person": re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
+    "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
+    "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
+}
+TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
+_QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money", "amount": ""}
+_CLAUSE = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")
+# Finer cuts, for a clause still too long to be a short answer.
+_SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
+_RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)
+# Words that, opening a sentence, hand its meaning to the one before ("He added that…").
+_REFERS_BACK = re.compile(r"(He|She|They|It|This|That|These|Those|His|Her|Their|But|However|Such|The\s+\w+\s+(official|leader|source|spokesman|minister))\b")
+# Capitals and seats that news writing uses for a government ("Washington cut aid").
+CAPITAL_METONYMS = frozenset(
+    "washington moscow kremlin kyiv kiev beijing london brussels paris berlin tehran tokyo delhi ankara jerusalem whitehall downing pentagon".split()
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: int  # 1-based position in the passage list
+    doc_id: str
+    text: str
+    index: int  # position of the sentence within its passage
+    score: float
+    coverage: float  # IDF-weighted share of the question's terms in the sentence
+    focus: float  # the same, for the focus (non-name) terms only
+    named: bool  # the passage mentions every name of the question
+    context: float  # share of the conversation's terms in the passage (1 outside follow-ups)
+    answers: tuple[tuple[int, int], ...]  # spans stating the asked type, in words new to the question
+    similarity: float | None = None  # embedding cosine to the question, where computed
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def evidence(self) -> float:
+        """How surely the sentence is about what is asked: focus words, or a paraphrase of the question."""
+        return max(self.focus, self.coverage) + (self.similarity or 0.0)
+
+
+def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> list[str]:
+    """The ``names`` that none of ``passages`` mentions, even spelled a little differently
+    ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them."""
+    from difflib import SequenceMatcher
+
+    seen = {t for p in passages for t in terms(p.text)}
+    missing = []
+    for name in names:
+        if name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS:
+            continue  # "US", "EU"; "Washington" for the U.S. government: articles often use other words
+        (term,) = terms(name) or [name.lower()]
+        if term in seen:
+            continue
+        if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):
+            missing.append(name)
+    return missing
+
+
+def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity]) -> tuple[tuple[int, int], ...]:
+    """Where ``text`` states a ``kind`` answer that the question does not already contain."""
+    quantity = _QUANTITY_TYPES.get(kind)
+    if quantity:
+        return tuple((q.start, q.start + len(q.surface)) for q in quantities if q.kind.startswith(quantity))
+    pattern = TYPE_PATTERNS.get(kind)
+    if pattern is None:
+        return ()
+    spans = []
+    for m in pattern.finditer(text):
+        new = [w for w in words(m.group(0)) if w not in question_words and w not in {"in", "at", "to", "from", "the", "of"}]
+        if kind == "person" and re.search(r"\b(?:the|in|at|to|from|of)\s+$", text[max(0, m.start() - 6):m.start()]):
+            continue  # "the Middle East", "in Saudi Arabia": places, not people
+        if new and not (kind in {"person", "organisation"} and m.start() == 0 and len(m.group(0).split()) == 1):
+            spans.append((m.start(), m.end()))
+    return tuple(spans)
+
+
+def _weights(question_terms: Sequence[str], keyword: KeywordIndex | None) -> dict[str, float]:
+    return {t: (keyword.idf(t) if keyword else 1.0) for t in dict.fromkeys(question_terms)}
+
+
+def _share(weights: dict[str, float], present: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: KeywordIndex | None,
+               cfg: ReaderSettings, kind: str | None = None) -> list[Candidate]:
+    """Every sentence of the passages, scored as an answer to ``profile`` (best first).
+
+    ``kind`` overrides the profile's answer type (one part of a two-part question).
+    """
+    kind = kind or profile.answer_type
+    weights = _weights(profile.terms, keyword) or _weights(profile.context_terms, keyword)
+    focus = _weights(profile.focus, keyword)
+    context = {t: w for t, w in _weights(profile.context_terms, keyword).items() if t not in weights}
+    question_words = set(words(profile.standalone))
+    scored = []
+    for pos, passage in enumerate(passages, start=1):
+        passage_terms = set(terms(passage.text))
+        named = not names_missing_from(profile.names, [passage])
+        in_context = _share(context, passage_terms) if context else 1.0
+        for index, (start, end) in enumerate(split_sentences(passage.text)):
+            text = passage.text[start:end]
+            if looks_like_injection(text):
+                continue  # instructions planted in an article are not facts to quote
+            sentence_terms = set(terms(text))
+            if contrast_violated(profile, sentence_terms):
+                continue  # states the start when the end is asked (or the reverse)
+            coverage = _share(weights, sentence_terms)
+            focus_share = _share(focus, sentence_terms) if focus else coverage
+            answers = _answer_spans(kind, text, question_words, extract(text))
+            score = cfg.coverage * coverage + cfg.dense * (passage.dense_score or 0.0) + cfg.rank / pos
+            if context:
+                score += cfg.followup * _share(context, sentence_terms)
+                score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
+            if answers:
+                score += cfg.typed
+            if not named:
+                score *= cfg.unnamed
+            n_words = len(text.split())
+            if n_words < 6 or not re.search(r"[.!?\"”’)]$", text):
+                score *= cfg.fragment  # headlines and section titles rarely state the answer
+            scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share, named, in_context, answers))
+    scored.sort(key=lambda c: -c.score)
+    return scored
+
+
+def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: ReaderSettings, typed_kind: bool) -> list[Candidate]:
+    """Add the embedding similarity of the best sentences (and of every typed one, for typed questions)."""
+    if relevance is None or not ranked:
+        return ranked
+    pool = ranked[: cfg.semantic_pool]
+    if typed_kind:
+        pool += [c for c in ranked[cfg.semantic_pool:] if c.typed][: cfg.semantic_pool // 2]
+    sims = dict(zip((id(c) for c in pool), relevance([c.text for c in pool])))
+    rescored = [replace(c, score=c.score + cfg.semantic * sims[id(c)], similarity=sims[id(c)]) if id(c) in sims else c
+                for c in ranked]
+    rescored.sort(key=lambda c: -c.score)
+    return rescored
+
+
+def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings) -> bool:
+    """Evidence that the sentence states the asked attribute of the asked subject."""
+    if not c.named or c.similarity is None:
+        return False
+    if typed_kind and not c.typed:
+        return False
+    about_focus = c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
+    return about_focus and c.evidence >= cfg.min_evidence and c.context >= 0.3
+
+
+def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence, cut at punctuation and at "which"/"who"/"but"."""
+    spans, start = [], 0
+    for m in cut.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip(" .\"“”'’")]
+
+
+def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> str:
+    """The part of the sentence that is the answer: the clause holding the asked value (with the
+    clause before it when it is too short to read alone, or is a relative clause), or the
+    sentence cut to its best clauses."""
+    text = c.text.strip()
+    if len(text.split()) <= cfg.lead_words and not c.answers:
+        return text
+    span = _window(text, c, profile, cfg, _CLAUSE)
+    if c.answers and len(span.split()) > cfg.lead_words:
+        at = text.find(span)
+        inner = _window(span, replace(c, answers=tuple((a - at, b - at) for a, b in c.answers if at <= a < at + len(span))),
+                        profile, cfg, _SUBCLAUSE)
+        span = inner if inner.strip() else span
+    if len(span.split()) > cfg.lead_words and not c.answers:
+        return text
+    return span
+
+
+def _window(text: str, c: Candidate, profile: QuestionProfile, cfg: ReaderSettings, cut: re.Pattern[str]) -> str:
+    clauses = _clauses(text, cut)
+    if not clauses:
+        return text
+    focus = set(profile.focus) | set(profile.terms)
+    answers = [a for a in c.answers if 0 <= a[0] < len(text)]
+    if answers:
+        at = answers[0][0]
+        # The answer nearest the question's words, when the sentence states several.
+        if len(answers) > 1:
+            hits = [m.start() for t in focus for m in re.finditer(r"\b" + re.escape(t), text.lower())]
+            if hits:
+                at = min(answers, key=lambda a: min(abs(a[0] - h) for h in hits))[0]
+        i = next((k for k, (s, e) in enumerate(clauses) if s <= at < e), 0)
+        lo = hi = i
+    else:
+        gains = [_share({t: 1.0 for t in focus}, set(terms(text[s:e]))) for s, e in clauses]
+        lo = hi = max(range(len(clauses)), key=gains.__getitem__)
+
+    def size(a: int, b: int) -> int:
+        return len(text[clauses[a][0]:clauses[b][1]].split())
+
+    # Widen to a readable statement: at least 6 words (a relative clause with its antecedent).
+    while (size(lo, hi) < 6 or _RELATIVE.match(text[clauses[lo][0]:])) and (lo > 0 or hi < len(clauses) - 1):
+        if lo > 0 and size(lo - 1, hi) <= cfg.lead_words:
+            lo -= 1
+        elif hi < len(clauses) - 1 and size(lo, hi + 1) <= cfg.lead_words and not _RELATIVE.match(text[clauses[lo][0]:]):
+            hi += 1
+        else:
+            break
+    return text[clauses[lo][0]:clauses[hi][1]].strip(" ,;:")
+
+
+def _statement(span: str) -> str:
+    """A span as a sentence of the answer: capitalised, closed by a full stop, no unpaired quotes."""
+    span = span.strip()
+    for opening, closing in (("“", "”"), ("‘", "’")):
+        if span.count(opening) > span.count(closing):
+            span = span.replace(opening, "", span.count(opening) - span.count(closing))
+        elif span.count(closing) > span.count(opening) and span.rstrip(".").endswith(closing):
+            span = span.rstrip(".").removesuffix(closing)
+    if span.count('"') % 2:
+        span = span.replace('"', "")
+    span = span[0].upper() + span[1:] if span else span
+    return span if re.search(r"[.!?][\"”’)]?$", span) else span + "."
+
+
+def _quantity_of_focus(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool:
+    """Is the quantity said of what the question asks about? "30-day cease-fire" and "eight
+    hours of talks" measure a cease-fire and talks, not a phone call."""
+    asked = set(profile.focus) | set(profile.context_terms) | set(words(profile.standalone))
+    head = q.head
+    after = c.text[q.start + len(q.surface):]
+    of = re.match(r"\s+of\s+(?:the\s+)?([a-z]+)", after)
+    if of:
+        head = of.group(1)
+    return head is None or head in asked or (terms(head) or [""])[0] in asked
+
+
+def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate,
+              cfg: ReaderSettings) -> tuple[list[AnswerSentence], Conflict] | None:
+    """Sources that state incompatible values of the asked quantity, about the asked thing."""
+    kind = profile.quantity
+    if not kind:
+        return None
+    claims: list[tuple[Candidate, Quantity]] = []
+    seen_docs: set[str] = set()
+    for cand in answering:
+        if cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs:
+            continue
+        fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)]
+        if fitting:
+            claims.append((cand, fitting[0]))
+            seen_docs.add(cand.doc_id)
+    if len(claims) < 2 or all(a.compatible(b) for i, (_, a) in enumerate(claims) for _, b in claims[i + 1:]):
+        return None
+    groups: list[list[tuple[Candidate, Quantity]]] = []
+    for claim in claims:
+        for group in groups:
+            if all(claim[1].compatible(other) for _, other in group) and claim[1].bound == group[0][1].bound:
+                group.append(claim)
+                break
+        else:
+            groups.append([claim])
+    groups.sort(key=lambda g: -len(g))
+    sentences = [AnswerSentence(_statement(lead_span(c, profile, cfg)), (c.passage,)) for group in groups for c, _ in group]
+    found = Conflict(kind, tuple({"value": group[0][1].surface, "sources": [c.passage for c, _ in group]} for group in groups))
+    return sentences, found
+
+
+def _continuation(best: Candidate, ranked: list[Candidate]) -> Candidate | None:
+    """The sentence right after ``best`` when it carries the statement on ("Starmer spoke with
+    Trump." -> "He told Trump that ...")."""
+    nxt = next((c for c in ranked if c.passage == best.passage and c.index == best.index + 1), None)
+    if nxt and (_REFERS_BACK.match(nxt.text) or nxt.coverage >= 0.3) and len(nxt.text.split()) >= 6:
+        return nxt
+    return None
+
+
+class ExtractiveReader:
+    """The default backend: answers by quoting, with no language model. See the module docstring."""
+
+    name = "extractive"
+
+    def __init__(self, settings, keyword: Callable[[], KeywordIndex | None] = lambda: None,
+                 relevance: Callable[[str], Relevance | None] | None = None):
+        self.settings = settings
+        self.cfg: ReaderSettings = settings.reader
+        self._keyword = keyword
+        self._relevance = relevance
+
+    def condense(self, question: str, history) -> str | None:
+        return None  # the rule-based resolution of rag.question is this backend's
+
+    def answer(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Answer:
+        relevance = self._relevance(profile.standalone) if self._relevance else None
+        return read(profile, passages, self._keyword(), self.settings.support_threshold, self.cfg, relevance)
+
+
+def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: KeywordIndex | None, threshold: float,
+         cfg: ReaderSettings = ReaderSettings(), relevance: Relevance | None = None) -> Answer:
+    """Answer ``profile`` from ``passages`` with cited spans, or abstain (see the module docstring)."""
+    question = profile.question
+    flags = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
+    if not passages:
+        return abstention(question, "extractive", ["no_passages"])
+    unknown = names_missing_from(profile.names, passages)
+    if unknown:
+        return abstention(question, "extractive", [*flags, "unknown_name"],
+                          f"The articles don't say: they don't mention {' '.join(unknown)}.")
+    kinds = profile.types if profile.parts else (profile.answer_type,)
+    chosen: list[Candidate] = []
+    spans: list[AnswerSentence] = []
+    for kind in kinds:
+        part = profile if len(kinds) == 1 else replace(profile, answer_type=kind)
+        typed_kind = kind in TYPED
+        ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
+        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg)]
+        if not answering:
+            if len(kinds) > 1 and chosen:
+                continue  # one part of a two-part question unanswered: say what is known
+            return abstention(question, "extractive", [*flags, "no_typed_answer" if typed_kind else "low_evidence"])
+        best = answering[0]
+        if len(kinds) > 1:
+            question_words = set(words(profile.standalone))
+            whole = next((c for c in answering[:5] if all(
+                _answer_spans(k, c.text, question_words, extract(c.text)) for k in kinds)), None)
+            if whole and len(whole.text.split()) <= cfg.max_words:
+                # One sentence answers every part ("…will begin immediately in the Middle East").
+                return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,
+                                "extractive", threshold, flags=flags)
+        if len(kinds) == 1:
+            conflict = _conflict(part, answering, best, cfg)
+            if conflict:
+                sentences, found = conflict
+                return finalize(question, sentences, passages, "extractive", threshold,
+                                preamble="The sources differ. ", conflicts=[found], flags=[*flags, "conflict"])
+        lead = AnswerSentence(_statement(lead_span(best, part, cfg)), (best.passage,))
+        if normalize(lead.text) not in {normalize(s.text) for s in spans}:
+            spans.append(lead)
+            chosen.append(best)
+        if len(kinds) == 1:
+            spans += _support(best, lead, answering, ranked, part, cfg)
+    return finalize(question, spans, passages, "extractive", threshold, flags=flags)
+
+
+def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], ranked: list[Candidate],
+             profile: QuestionProfile, cfg: ReaderSettings) -> list[AnswerSentence]:
+    """At most one supporting quote, when it adds something: the rest of a cut sentence's statement,
+    its continuation, or another source on the same point (its own account, for a yes/no question)."""
+    used = len(lead.text.split())
+    if profile.typed and lead.text.rstrip(".") != best.text.rstrip("."):
+        return []  # a short typed answer: the span says it, the source panel shows the sentence
+    options = []
+    follower = _continuation(best, ranked)
+    if follower and follower.score >= 0.5 * best.score:
+        options.append(follower)
+    options += [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score]
+    covered = set(terms(lead.text))
+    for cand in options:
+        text = _statement(lead_span(cand, profile, cfg))
+        if len(text.split()) + used > cfg.max_words or not (set(terms(text)) - covered):
+            continue
+        if normalize(text).rstrip(".") in normalize(lead.text):
+            continue
+        return [AnswerSentence(text, (cand.passage,))]
+    return []
+
+
+def analyze_and_read(question: str, passages: Sequence[Passage], keyword: KeywordIndex | None = None,
+                     threshold: float = 0.6, cfg: ReaderSettings = ReaderSettings(),
+                     relevance: Relevance | None = None) -> Answer:
+    """Shortcut for tests and scripts: analyse a stand-alone question and read it."""
+    return read(analyze(question), passages, keyword, threshold, cfg, relevance)

@@ -1,0 +1,210 @@
+"""One analysis of a question, computed once and read by retrieval, every backend and the eval.
+
+:func:`analyze` turns a question (and the conversation before it) into a frozen
+:class:`QuestionProfile`: the answer type it expects, what it asks about (the
+focus terms and, where the question names one, the attribute such as the
+*end* rather than the *start*), the names it mentions, its parts when it asks
+two things at once, and how a follow-up was resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, question_terms, terms
+
+# Expected answer types, tried in order: the first rule that matches wins. Order is what
+# resolves collisions: "how much time" is a duration before "how much" is money; "how many
+# days" a duration before "how many" a count; "what time" a time of day before "when" a date.
+ANSWER_TYPES = (
+    "duration", "percent", "amount", "money", "count", "time", "date", "reason", "place", "organisation",
+    "person", "kind", "list", "statement", "yesno", "description",
+)
+_UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
+_TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
+    ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b|\bfor how many\b|\bduration\b"
+                 rf"|\bwhat (?:length|period)\b"),
+    ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
+                r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
+    ("amount", r"\bby how much\b|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
+               r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline)"),
+    ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?(?:price|cost|value|fee|fine|salary|budget|bill)\b"
+              r"|\bwhat (?:price|sum|amount)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
+    ("count", r"\bhow many\b|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"),
+    ("time", r"\b(?:at )?what time\b"),
+    ("date", r"\bwhen\b|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow long ago\b"),
+    ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
+               r"|\breason (?:for|behind)\b"),
+    ("place", r"\bwhere\b|\b(?:which|what) (?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
+    ("organisation", r"\b(?:which|what) (?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|club|network|broadcaster"
+                     r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand)\b"),
+    ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
+               r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
+               r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|band|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),
+    ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
+    ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),
+    ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|tell|write|post|claim|warn|announce|argue|add|note|promise|mean|think|suggest|predict)\b"
+                  r"|\bhow (?:did|does|has|have) [^?]*\b(?:describe|characteri[sz]e|react|respond|reply|explain|view|see)\b"
+                  r"|\b(?:reaction|response|verdict|view|message)\b"),
+    ("yesno", r"^(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|must)\b"),
+))
+QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money"}
+# Answer types a sentence visibly has or lacks: a sentence without one cannot answer.
+TYPED = frozenset({"duration", "percent", "amount", "money", "count", "time", "date"})
+
+# Attributes that come in opposites: a sentence that states the opposite of what is asked
+# (the call's start for its end) does not answer, however many words it shares.
+CONTRASTS = (
+    ("start", "begin", "open", "launch"), ("end", "finish", "conclud", "close", "stop"),
+)
+_CONTRAST_OF = {stem: group for group in CONTRASTS for stem in group}
+
+# Words that refer back to the conversation.
+ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|that|this|those|these|there|then|the same|such)\b", re.I)
+PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+_LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s,]*", re.I)
+_SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|whose|where|when|why|how|which|did|does|do|is|was|were|has|have)\b)", re.I)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of the conversation: the question and the answer text given."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """What a question asks, read once. See :func:`analyze`."""
+
+    question: str  # as asked
+    standalone: str  # follow-up resolved against the conversation (same as question otherwise)
+    answer_type: str  # one of ANSWER_TYPES
+    types: tuple[str, ...]  # every type asked ("where and when" -> place, date); answer_type first
+    names: tuple[str, ...]  # proper names the answer must be about ("Putin", "Olena", "Zelenska")
+    focus: tuple[str, ...]  # stemmed content terms other than names: what is asked about ("call", "end")
+    terms: tuple[str, ...]  # every stemmed question term (names and focus)
+    attribute: tuple[str, ...] = ()  # contrastive attribute stems asked for, e.g. ("end",)
+    parts: tuple[str, ...] = ()  # the sub-questions of a question that asks several things
+    followup: bool = False
+    context_terms: tuple[str, ...] = ()  # terms of the conversation a follow-up leans on
+    referent: str = ""  # what a pronoun of a follow-up was resolved to
+
+    @property
+    def quantity(self) -> str | None:
+        """The kind of stated quantity that answers it ("duration", "percent", "money"), if any."""
+        return QUANTITY_TYPES.get(self.answer_type)
+
+    @property
+    def typed(self) -> bool:
+        return self.answer_type in TYPED
+
+
+def answer_type(question: str) -> str:
+    """The first matching rule of :data:`_TYPE_RULES`, or "description"."""
+    q = _LEAD_FILLER.sub("", question.strip()).lower().replace("’", "'")
+    for kind, rule in _TYPE_RULES:
+        if rule.search(q):
+            return kind
+    return "description"
+
+
+def split_parts(question: str) -> list[str]:
+    """A question asking two things ("Where and when…", "What did X say, and how did Y respond?")
+    as its parts; a single question as itself."""
+    q = question.strip()
+    both = re.match(r"^\s*(where|when|who|what|how long|how many|how much)\s+and\s+(where|when|who|what|how long|how many|how much)\b(.*)$", q, re.I)
+    if both:
+        rest = both.group(3)
+        return [f"{both.group(1)}{rest}", f"{both.group(2)}{rest}"]
+    pieces = [p.strip(" ,") for p in _SPLIT_PARTS.split(q) if p.strip(" ,")]
+    return pieces if len(pieces) > 1 else [q]
+
+
+def is_followup(question: str, history: Sequence[Turn | str]) -> bool:
+    """A question that leans on the conversation: it refers back, or is too short to stand alone."""
+    return bool(history) and (bool(ANAPHORA.search(question)) or len(terms(question)) <= 2)
+
+
+# Titles and offices that stand before a name ("White House Deputy Chief of Staff Dan Scavino").
+_TITLES = frozenset("""white house deputy chief staff president prime minister secretary spokesman spokeswoman
+    spokesperson adviser advisor national security state foreign defence defense senator governor general
+    mr mrs ms dr sir lord kremlin according ukrainian russian american british french german us uk""".split())
+
+
+def _names_in(text: str) -> list[str]:
+    """Capitalised names of two words or more in running text, titles dropped ("Dan Scavino")."""
+    found = re.findall(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b", text)
+    names = []
+    for name in found:
+        kept = name.split()
+        while kept and kept[0].lower() in _TITLES | STOPWORDS | QUESTION_WORDS:
+            kept.pop(0)
+        if len(kept) >= 2:
+            names.append(" ".join(kept))
+    return names
+
+
+def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tuple[str, ...]]:
+    """(standalone question, referent, context terms) for a follow-up; the question itself otherwise.
+
+    "he"/"she" become the person the last turn was about: the person its answer named when
+    it asked "who", else the last full name in its question or answer. Other references
+    ("it", "that figure", "the talks") keep the question and add the previous question and
+    the lead of its answer, which say what is being referred to.
+    """
+    if not is_followup(question, history):
+        return question, "", ()
+    last = history[-1] if isinstance(history[-1], Turn) else Turn(str(history[-1]))
+    lead = re.split(r"(?<=[.!?])\s|\[\d+\]", last.answer, maxsplit=1)[0] if last.answer else ""
+    context_text = f"{last.question} {lead}"
+    referent = ""
+    if PERSON_PRONOUN.search(question):
+        in_answer = _names_in(last.answer)
+        in_question = _names_in(last.question) or [n for n in proper_names(last.question) if n[0].isupper()]
+        asked_who = answer_type(last.question) == "person"
+        candidates = (in_answer if asked_who else []) or in_question or in_answer
+        if candidates:
+            referent = candidates[-1] if not asked_who else candidates[0]
+    if referent:
+        standalone = PERSON_PRONOUN.sub(lambda m: referent + ("'s" if m.group(1).lower() in {"his", "hers"} else ""),
+                                        question, count=1)
+        # The rest of the conversation still says what the question is about.
+        return standalone, referent, tuple(terms(last.question))
+    standalone = f"{question} ({last.question}{' ' + lead if lead else ''})"
+    return standalone, "", tuple(terms(context_text))
+
+
+def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfile:
+    """Read ``question`` (with the conversation before it) once: see :class:`QuestionProfile`."""
+    question = question.strip()
+    standalone, referent, context = resolve(question, history)
+    parts = split_parts(question)
+    types = tuple(dict.fromkeys(answer_type(p) for p in parts))
+    own_names = [n for n in proper_names(question)]
+    names = tuple(dict.fromkeys([*own_names, *(referent.split() if referent else [])]))
+    name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
+    all_terms = tuple(question_terms(standalone if referent else question))
+    focus = tuple(t for t in dict.fromkeys(all_terms) if t not in name_terms and t not in QUESTION_FILLERS)
+    attribute = tuple(t for t in focus if t in _CONTRAST_OF)
+    return QuestionProfile(
+        question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,
+        terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
+        followup=bool(history) and standalone != question or bool(context), context_terms=context, referent=referent,
+    )
+
+
+def contrast_violated(profile: QuestionProfile, sentence_terms: set[str]) -> bool:
+    """The sentence states the opposite attribute (a start for an asked end) and not the asked one."""
+    for asked in profile.attribute:
+        group = _CONTRAST_OF[asked]
+        if any(t in sentence_terms for t in group):
+            continue
+        opposite = [g for g in CONTRASTS if g is not group]
+        if any(t in sentence_terms for g in opposite for t in g):
+            return True
+    return False
