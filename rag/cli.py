@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .config import Settings, apply_offline_env
+from .config import BACKENDS, Settings, apply_offline_env
 from .errors import RagError
 
 
@@ -111,10 +111,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from .question import Turn
     from .render import render_text
 
     pipeline = _pipeline(args)
-    history: list[str] = []
+    history: list[Turn] = []
     print("Ask about the articles. /reset forgets the conversation, /quit (or Ctrl-D) leaves.")
     while True:
         try:
@@ -134,29 +135,40 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if answer.standalone_question and answer.standalone_question != question:
             print(f"(searched for: {answer.standalone_question})")
         print(render_text(answer))
-        history.append(question)
+        history.append(Turn(question, "" if answer.abstained else answer.text))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from .errors import UsageError
     from .evaluation import load_gold, load_thresholds, run
     from .ingest import ingest
     from .pipeline import Pipeline
-    from .report import write_report
+    from .report import generalisation_gaps, write_report
 
     name = args.name or ("seeds" if len(args.corpus) <= 1 else "mixed")
+    if args.unseen and name == "unseen":
+        raise UsageError("--name unseen is reserved for the --unseen run; choose another name")
+    # Every input is read and validated before the (slow) ingest: a bad file fails in a second, not minutes.
+    items = [item for gold in args.gold for item in load_gold(gold)]
+    unseen = load_gold(args.unseen) if args.unseen else []
+    thresholds = load_thresholds(args.thresholds, name) if not args.no_gate else {}
     index = args.index or Path(".rag-eval") / name
     settings = _settings(args, backend=args.backend, top_k=args.top_k, retrieval=args.retrieval).model_copy(update={"index_dir": index})
     report = ingest(args.corpus, settings)
     print(f"corpus: {report.summary()}", file=sys.stderr)
-    items = [item for gold in args.gold for item in load_gold(gold)]
-    thresholds = load_thresholds(args.thresholds, name) if not args.no_gate else {}
-    result = run(Pipeline(settings), items, name, thresholds)
-    paths = write_report([result], {name: thresholds}, Path(args.out))
+    pipeline = Pipeline(settings)
+    result = run(pipeline, items, name, thresholds)
+    runs = [result]
+    if unseen:  # same index, scored apart and never gated: how the tuned figures carry over to new questions
+        runs.append(run(pipeline, unseen, "unseen", {}, tuned=False))
+    paths = write_report(runs, {name: thresholds}, Path(args.out))
     width = max(len(k) for k in result.overall)
     for key, value in result.overall.items():
         limit = thresholds.get(key)
         print(f"{key:<{width}}  {value if value is not None else '-':>8}" + (f"   (threshold {limit})" if limit is not None else ""))
     print("per type: " + ", ".join(f"{t} {m['accuracy']}" for t, m in result.types.items()))
+    for line in generalisation_gaps(runs):
+        print(line)
     print("wrote " + ", ".join(map(str, paths)))
     if result.failures:
         print("rag: eval below thresholds: " + "; ".join(result.failures), file=sys.stderr)
@@ -179,8 +191,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _ask_options(parser: argparse.ArgumentParser) -> None:
     _store_options(parser)
-    parser.add_argument("--backend", choices=["extractive", "openai", "llamacpp"], help="answer backend (default extractive)")
-    parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 5)")
+    parser.add_argument("--backend", choices=BACKENDS, help="answer backend (default extractive, or $RAG_BACKEND)")
+    parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 6, or $RAG_TOP_K)")
     parser.add_argument("--doc", help="only search this document id")
     parser.add_argument("--outlet", help="only search articles from this outlet")
     parser.add_argument("--retrieval", choices=["dense", "hybrid", "bm25"], help="retrieval mode (default dense, or $RAG_RETRIEVAL)")
@@ -211,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="threshold table and report name (default seeds, or mixed with several corpora)")
     p.add_argument("--thresholds", default="eval/thresholds.toml")
     p.add_argument("--no-gate", action="store_true", help="report only, never fail")
+    p.add_argument("--unseen", metavar="FILE",
+                   help="gold JSONL never used for tuning: asked on the same index, reported as run 'unseen', never gated")
     p.add_argument("--out", default="eval", help="where report.md, results.json and metrics.png go")
     _ask_options(p)
     p.set_defaults(func=cmd_eval, corpus=None, gold=None)
