@@ -105,8 +105,12 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity]) -> tuple[tuple[int, int], ...]:
     """Where ``text`` states a ``kind`` answer that the question does not already contain."""
     quantity = _QUANTITY_TYPES.get(kind)
-    if quantity:
-        return tuple((q.start, q.start + len(q.surface)) for q in quantities if q.kind.startswith(quantity))
+    if quantity is not None:
+        # "How much more does X cost" is often answered in per cent; "by how much" in any unit.
+        accepted = {"money": ("money", "percent"), "": ("money", "percent")}.get(quantity, (quantity,))
+        spans = tuple((q.start, q.start + len(q.surface)) for q in quantities if q.kind.startswith(accepted))
+        if spans or kind not in {"amount", "money"}:
+            return spans
     pattern = TYPE_PATTERNS.get(kind)
     if pattern is None:
         return ()
@@ -144,9 +148,14 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
         named = not names_missing_from(profile.names, [passage])
+        name_terms = {t for n in profile.names for t in terms(n)}
         in_context = _share(context, passage_terms) if context else 1.0
+        previous = ""
         for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
+            # A sentence is about the question's subject when it, or the one it follows ("He said…"), names it.
+            names_here = not name_terms or bool(name_terms & set(terms(f"{previous} {text}")))
+            previous = text
             if looks_like_injection(text):
                 continue  # instructions planted in an article are not facts to quote
             sentence_terms = set(terms(text))
@@ -161,7 +170,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
             if answers:
                 score += cfg.typed
-            if not named:
+            if not named or not names_here:
                 score *= cfg.unnamed
             n_words = len(text.split())
             if n_words < 6 or not re.search(r"[.!?\"”’)]$", text):
@@ -195,10 +204,13 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings) -> bool:
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= 0.3
 
 
-def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE) -> list[tuple[int, int]]:
-    """(start, end) of the clauses of a sentence, cut at punctuation and at "which"/"who"/"but"."""
+def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE, keep: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence, cut at punctuation and at "which"/"who"/"but",
+    never inside a ``keep`` span ("two and a half hours")."""
     spans, start = [], 0
     for m in cut.finditer(text):
+        if any(a <= m.start() < b for a, b in keep):
+            continue
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
@@ -226,7 +238,7 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
 
 
 def _window(text: str, c: Candidate, profile: QuestionProfile, cfg: ReaderSettings, cut: re.Pattern[str]) -> str:
-    clauses = _clauses(text, cut)
+    clauses = _clauses(text, cut, c.answers)
     if not clauses:
         return text
     focus = set(profile.focus) | set(profile.terms)
