@@ -24,28 +24,29 @@ ANSWER_TYPES = (
 )
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
-    ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b|\bfor how many\b|\bduration\b"
+    ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
                  rf"|\bwhat (?:length|period)\b"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline)"),
-    ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:\w+ )?(?:price|cost|value|fee|fine|salary|budget|bill)\b"
-              r"|\bwhat (?:price|sum|amount)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
-    ("count", r"\bhow many\b|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"),
+    ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
+              r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
+    ("count", r"\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"),
     ("time", r"\b(?:at )?what time\b"),
-    ("date", r"\bwhen\b|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow long ago\b"),
+    ("date", r"\bwhen\b|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
+    ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
     ("place", r"\bwhere\b|\b(?:which|what) (?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
-    ("organisation", r"\b(?:which|what) (?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|club|network|broadcaster"
+    ("organisation", r"\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|club|network|broadcaster"
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand)\b"),
-    ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
+    ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
                r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|band|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),
-    ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|tell|write|post|claim|warn|announce|argue|add|note|promise|mean|think|suggest|predict)\b"
+    ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|said|tell|told|write|written|post|posted|claim|claimed|warn|warned|announce|announced|argue|argued|add|added|note|noted|promise|promised|mean|meant|think|thought|suggest|suggested|predict|predicted)\b"
                   r"|\bhow (?:did|does|has|have) [^?]*\b(?:describe|characteri[sz]e|react|respond|reply|explain|view|see)\b"
                   r"|\b(?:reaction|response|verdict|view|message)\b"),
     ("yesno", r"^(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|must)\b"),
