@@ -9,6 +9,7 @@ cited passages 1..n and composes the text; with nothing left it abstains.
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from .answer import ABSTAIN_TEXT, CITATION, Answer, AnswerSentence, Conflict, Source
@@ -27,13 +28,14 @@ def support_score(claim: str, passage: str) -> float:
     claim = CITATION.sub("", claim).strip()
     if not claim:
         return 0.0
-    if normalize(claim).rstrip(".") in normalize(passage):
-        return 1.0
+    quoted = normalize(claim).rstrip(".")
+    if re.search(rf"(?<!\w){re.escape(quoted)}(?!\w)", normalize(passage)):
+        return 1.0  # quoted whole words: "lasted 9" is not a quote of "lasted 90"
     if not numbers(claim) <= numbers(passage):
         return 0.0
     claim_terms = set(terms(claim))
-    if not claim_terms:
-        return 0.0
+    if len(claim_terms) < 2:
+        return 0.0  # "Putin did no.": one shared name is not support for a claim that is not quoted
     return len(claim_terms & set(terms(passage))) / len(claim_terms)
 
 

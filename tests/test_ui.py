@@ -42,8 +42,8 @@ def test_untrusted_text_is_rendered_as_text():
     from rag.answer import Answer, AnswerSentence, Source
 
     evil = 'Look <script>alert(1)</script> <img src=x onerror="alert(2)"> [x](javascript:alert(3))'
-    answer = Answer("q", evil, [AnswerSentence(evil, (1,), 1.0, True)],
-                    [Source(1, "<b>doc</b>.txt", "/p", "<i>Title</i>", "", evil, "c", 0, len(evil), ((0, 4),))], False, "test")
+    answer = Answer("q", evil, (AnswerSentence(evil, (1,), 1.0, True),),
+                    (Source(1, "<b>doc</b>.txt", "/p", "<i>Title</i>", "", evil, "c", 0, len(evil), ((0, 4),)),), False, "test")
     chat = chat_markdown(answer)
     assert "<script>" not in chat and "<img" not in chat and "](javascript:" not in chat
     assert "&lt;script&gt;" in chat and '<a class="cite" href="#src-1">[1]</a>' in chat
@@ -90,7 +90,7 @@ def test_upload_then_ask_then_remove(server):
     assert len(service.documents()) == len(status_before) + 1
     assert service.remove("storm.txt") == "removed storm.txt"
     assert len(service.documents()) == len(status_before)
-    assert service.ask("How long was the Tamar bridge closed?", []).sources == [] or \
+    assert service.ask("How long was the Tamar bridge closed?", []).sources == () or \
         all(s.doc_id != "storm.txt" for s in service.ask("How long was the Tamar bridge closed?", []).sources)
 
 
@@ -121,11 +121,12 @@ def test_eight_sessions_while_ingesting(server, tmp_path: Path):
     from gradio_client import Client
 
     url, service = server
+    # question -> (the fact the answer states, what the first cited passage mentions)
     questions = {
-        "What did Putin agree to on energy infrastructure?": "energy",
-        "Who is Liana Fix?": "Fix",
-        "How many visitors did the harbour festival draw?": "40,000",
-        "What did Keir Starmer tell Trump?": "Starmer",
+        "What did Putin agree to on energy infrastructure?": ("energy", "Putin"),
+        "Who is Liana Fix?": ("Council on Foreign Relations", "Liana Fix"),
+        "How many visitors did the harbour festival draw?": ("40,000", "harbour festival"),
+        "What did Keir Starmer tell Trump?": ("strongest possible position", "Starmer"),
     }
     errors: list[str] = []
     results: list[tuple[str, dict]] = []
@@ -154,7 +155,9 @@ def test_eight_sessions_while_ingesting(server, tmp_path: Path):
     assert len(results) == 8 * len(questions)
     for question, answer in results:
         assert answer["question"] == question
-        assert questions[question] in answer["answer"], (question, answer["answer"])
+        fact, subject = questions[question]
+        assert fact in answer["answer"], (question, answer["answer"])
+        assert answer["sources"] and subject in answer["sources"][0]["text"], (question, answer["sources"][:1])
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (see .ci/run)")
