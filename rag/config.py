@@ -51,8 +51,10 @@ class ReaderSettings(BaseModel):
     min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")
     min_similarity: float = Field(0.7, ge=0, le=1, description="Similarity to the question that stands in for focus words (a paraphrase).")
     keep_ratio: float = Field(0.75, ge=0, le=1, description="A supporting sentence must score at least this share of the best one.")
+    conflict_evidence: float = Field(0.6, ge=0, le=2, description="Evidence a sentence needs to stand as one side of a conflict (its value must also be of the asked thing).")
     conflict_ratio: float = Field(0.5, ge=0, le=1, description="A conflicting claim's sentence must score at least this share of the best one.")
     lead_words: int = Field(30, ge=5, le=80, description="Longest answer span (words) before it is cut to the clause holding the answer.")
+    statement_words: int = Field(45, ge=5, le=80, description="Longest sentence quoted whole for a what-was-said / why / what-happened question.")
     max_words: int = Field(60, ge=10, le=80, description="Most words in a whole answer, supporting quote included.")
 
 

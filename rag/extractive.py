@@ -47,6 +47,8 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
+ENTITY_TYPES = frozenset({"person", "organisation", "place"})
+STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 _QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money", "amount": ""}
 _CLAUSE = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")
 # Finer cuts, for a clause still too long to be a short answer.
@@ -102,8 +104,26 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
     return missing
 
 
-def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity]) -> tuple[tuple[int, int], ...]:
+def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """A person's title or description beside their name: "Deputy Chief of Staff Dan Scavino",
+    "Liana Fix, a fellow for Europe at the Council on Foreign Relations"."""
+    spans = []
+    for name in names[-1:]:
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+            before = re.search(r"((?:[A-Z][\w.’'-]*\s+(?:(?:of|for)\s+(?:the\s+)?)?)+)$", text[:m.start()])
+            if before and len(before.group(1).split()) >= 1 and before.group(1).split()[0].lower() not in {"the", "a", "mr", "ms", "mrs"}:
+                spans.append((before.start(1), m.start()))
+            after = re.match(r",\s+((?:a|an|the|who|whose)\b[^,.;]{3,120})", text[m.end():])
+            if after:
+                spans.append((m.end() + after.start(1), m.end() + after.end(1)))
+    return tuple(spans)
+
+
+def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
+                  names: Sequence[str] = ()) -> tuple[tuple[int, int], ...]:
     """Where ``text`` states a ``kind`` answer that the question does not already contain."""
+    if kind == "role":
+        return _role_spans(text, names)
     quantity = _QUANTITY_TYPES.get(kind)
     if quantity is not None:
         # "How much more does X cost" is often answered in per cent; "by how much" in any unit.
@@ -117,9 +137,9 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     spans = []
     for m in pattern.finditer(text):
         new = [w for w in words(m.group(0)) if w not in question_words and w not in {"in", "at", "to", "from", "the", "of"}]
-        if kind == "person" and re.search(r"\b(?:the|in|at|to|from|of)\s+$", text[max(0, m.start() - 6):m.start()]):
+        if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):
             continue  # "the Middle East", "in Saudi Arabia": places, not people
-        if new and not (kind in {"person", "organisation"} and m.start() == 0 and len(m.group(0).split()) == 1):
+        if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):
             spans.append((m.start(), m.end()))
     return tuple(spans)
 
@@ -163,7 +183,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 continue  # states the start when the end is asked (or the reverse)
             coverage = _share(weights, sentence_terms)
             focus_share = _share(focus, sentence_terms) if focus else coverage
-            answers = _answer_spans(kind, text, question_words, extract(text))
+            answers = _answer_spans(kind, text, question_words, extract(text), profile.names)
             score = cfg.coverage * coverage + cfg.dense * (passage.dense_score or 0.0) + cfg.rank / pos
             if context:
                 score += cfg.followup * _share(context, sentence_terms)
@@ -194,12 +214,14 @@ def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: 
     return rescored
 
 
-def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings) -> bool:
+def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str = "") -> bool:
     """Evidence that the sentence states the asked attribute of the asked subject."""
     if not c.named or c.similarity is None:
         return False
     if typed_kind and not c.typed:
         return False
+    if kind == "role":
+        return True  # the title beside the asked name is the evidence; "position" is rarely written
     about_focus = c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= 0.3
 
@@ -224,14 +246,22 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
     clause before it when it is too short to read alone, or is a relative clause), or the
     sentence cut to its best clauses."""
     text = c.text.strip()
-    if len(text.split()) <= cfg.lead_words and not c.answers:
+    # What someone said, why, what happened: the statement is the answer, quotes and all.
+    limit = cfg.statement_words if profile.answer_type in STATEMENT_TYPES else cfg.lead_words
+    if len(text.split()) <= limit and not c.answers:
         return text
     span = _window(text, c, profile, cfg, _CLAUSE)
     if c.answers and len(span.split()) > cfg.lead_words:
         at = text.find(span)
-        inner = _window(span, replace(c, answers=tuple((a - at, b - at) for a, b in c.answers if at <= a < at + len(span))),
-                        profile, cfg, _SUBCLAUSE)
-        span = inner if inner.strip() else span
+        answers = tuple((a - at, b - at) for a, b in c.answers if at <= a < at + len(span))
+        # Best: the clause from its start up to the end of the part that states the answer
+        # ("The Russian leader … in a phone call with Trump that lasted two and a half hours").
+        ends = [e for _, e in _clauses(span, _SUBCLAUSE, answers) if answers and e >= answers[0][1]]
+        if ends and len(span[:ends[0]].split()) <= cfg.lead_words:
+            span = span[:ends[0]]
+        else:
+            inner = _window(span, replace(c, answers=answers), profile, cfg, _SUBCLAUSE)
+            span = inner if inner.strip() else span
     if len(span.split()) > cfg.lead_words and not c.answers:
         return text
     return span
@@ -305,7 +335,10 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     claims: list[tuple[Candidate, Quantity]] = []
     seen_docs: set[str] = set()
     for cand in answering:
-        if cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs:
+        # A side of a disagreement needs less evidence than an answer on its own (its value is
+        # checked against the asked thing below), but it must name the subject and its focus.
+        if (cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs or not cand.named
+                or cand.focus <= 0 or cand.evidence < cfg.conflict_evidence):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)]
         if fitting:
@@ -374,11 +407,17 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         part = profile if len(kinds) == 1 else replace(profile, answer_type=kind)
         typed_kind = kind in TYPED
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
-        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg)]
+        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
         if not answering:
             if len(kinds) > 1 and chosen:
                 continue  # one part of a two-part question unanswered: say what is known
             return abstention(question, "extractive", [*flags, "no_typed_answer" if typed_kind else "low_evidence"])
+        if kind in ENTITY_TYPES:
+            # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
+            # answers; one that restates the question does not.
+            named_new = [c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
+            if named_new:
+                answering = named_new + [c for c in answering if c not in named_new]
         best = answering[0]
         if len(kinds) > 1:
             question_words = set(words(profile.standalone))
@@ -389,7 +428,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,
                                 "extractive", threshold, flags=flags)
         if len(kinds) == 1:
-            conflict = _conflict(part, answering, best, cfg)
+            conflict = _conflict(part, [best, *(c for c in ranked if c is not best and c.typed)], best, cfg)
             if conflict:
                 sentences, found = conflict
                 return finalize(question, sentences, passages, "extractive", threshold,

@@ -25,7 +25,7 @@ from .config import Settings
 from .errors import RagError
 from .question import QuestionProfile
 from .retrieval import Passage
-from .text import looks_like_injection, split_sentences
+from .text import looks_like_injection, split_sentences, terms
 
 NOT_FOUND = "NOT IN ARTICLES"
 
@@ -129,11 +129,18 @@ class GenerativeBackend:
         return finalize(question, sentences, passages, self.name, threshold,
                         flags=[*flags, f"model_sentences={len(sentences)}"])
 
-    def condense(self, question: str, history: Sequence[str]) -> str:
+    def condense(self, question: str, history: Sequence[str]) -> str | None:
+        """The model's standalone form of a follow-up, or None when it is not one: it must be a
+        question that keeps every term of the follow-up and shares one with the last question
+        (small models answer, or chat, instead of rewriting); the rule-based resolution then holds."""
         text = self._chat("You rewrite follow-up questions.", CONDENSE_PROMPT.format(
             history="\n".join(f"- {h}" for h in history[-4:]), question=question))
         text = text.strip().splitlines()[0].strip().strip('"') if text.strip() else ""
-        return text if 3 <= len(text) <= 400 else f"{question} ({history[-1]})"
+        kept = set(terms(text))
+        if (3 <= len(text) <= 400 and text.endswith("?") and set(terms(question)) <= kept
+                and (not history or kept & set(terms(history[-1])))):
+            return text
+        return None
 
 
 def smollm2_path() -> Path:

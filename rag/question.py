@@ -19,7 +19,7 @@ from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, que
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
 # days" a duration before "how many" a count; "what time" a time of day before "when" a date.
 ANSWER_TYPES = (
-    "duration", "percent", "amount", "money", "count", "time", "date", "reason", "place", "organisation",
+    "duration", "percent", "amount", "money", "count", "time", "role", "date", "reason", "place", "organisation",
     "person", "kind", "list", "statement", "yesno", "description",
 )
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
@@ -34,6 +34,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("count", r"\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"),
     ("time", r"\b(?:at )?what time\b"),
+    ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"
+             r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"),
     ("date", r"\bwhen\b|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
@@ -53,7 +55,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
 ))
 QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money"}
 # Answer types a sentence visibly has or lacks: a sentence without one cannot answer.
-TYPED = frozenset({"duration", "percent", "amount", "money", "count", "time", "date"})
+TYPED = frozenset({"duration", "percent", "amount", "money", "count", "time", "date", "role"})
 
 # Attributes that come in opposites: a sentence that states the opposite of what is asked
 # (the call's start for its end) does not answer, however many words it shares.
@@ -150,6 +152,30 @@ def _names_in(text: str) -> list[str]:
     return names
 
 
+def _people_in(previous: str, question: str) -> list[str]:
+    """The people a pronoun of ``question`` can mean, from the previous question, subject first.
+
+    Names after "in/at/the" are places or things ("the Oval Office"); when the follow-up also says
+    "they", the names joined by "and" are "they" ("Trump and Vance berate Zelensky": he = Zelensky).
+    """
+    found = [(m.start(), m.group(0)) for m in re.finditer(
+        r"(?<![\w.])[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)*", previous) if m.start() > 0]
+    people = []
+    for at, name in found:
+        name = re.sub(r"['’]s$", "", name)
+        words_ = name.split()
+        while words_ and words_[0].lower() in _TITLES | STOPWORDS | QUESTION_WORDS:
+            words_.pop(0)
+        if not words_ or re.search(r"\b(?:in|at|the|on|from|to)\s+$", previous[max(0, at - 6):at]):
+            continue
+        people.append((at, " ".join(words_)))
+    if re.search(r"\b(they|them|their)\b", question, re.I):
+        paired = {n for (a, n), (b, m) in zip(people, people[1:])
+                  for n in (n, m) if re.fullmatch(r"\s+and\s+", previous[a + len(n):b])}
+        people = [p for p in people if p[1] not in paired] or people
+    return [n for _, n in people]
+
+
 def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tuple[str, ...]]:
     """(standalone question, referent, context terms) for a follow-up; the question itself otherwise.
 
@@ -166,11 +192,10 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
     referent = ""
     if PERSON_PRONOUN.search(question):
         in_answer = _names_in(last.answer)
-        in_question = _names_in(last.question) or [n for n in proper_names(last.question) if n[0].isupper()]
         asked_who = answer_type(last.question) == "person"
-        candidates = (in_answer if asked_who else []) or in_question or in_answer
+        candidates = (in_answer if asked_who else []) or _people_in(last.question, question) or in_answer
         if candidates:
-            referent = candidates[-1] if not asked_who else candidates[0]
+            referent = candidates[0]
     if referent:
         standalone = PERSON_PRONOUN.sub(lambda m: referent + ("'s" if m.group(1).lower() in {"his", "hers"} else ""),
                                         question, count=1)
@@ -186,7 +211,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     standalone, referent, context = resolve(question, history)
     parts = split_parts(question)
     types = tuple(dict.fromkeys(answer_type(p) for p in parts))
-    own_names = [n for n in proper_names(question)]
+    own_names = [re.sub(r"['’]s$", "", n) for n in proper_names(question)]
     names = tuple(dict.fromkeys([*own_names, *(referent.split() if referent else [])]))
     name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
     all_terms = tuple(question_terms(standalone if referent else question))

@@ -20,7 +20,7 @@ QUESTION_WORDS = frozenset("what when where which who whom whose why how".split(
 QUESTION_FILLERS = frozenset(
     """really actually anything something everything apart besides supposed happen happened happens regarding
     concerning come came meant mean way kind sort thing things exactly particular specifically whether else
-    get got make made take took give gave go went know known think call called describe described many much""".split()
+    get got make made take took give gave go went know known think called describe described many much""".split()
 )
 # Irregular verb forms the stemmer cannot join to their base ("told" -> "tell").
 IRREGULAR = {

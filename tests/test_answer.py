@@ -100,6 +100,8 @@ def test_conflicting_durations_are_shown_with_both_sides(pipeline: Pipeline):
                  marks=pytest.mark.xfail(strict=True, reason="span reader abstains: the sentence naming Liana Fix "
                                          "shares no focus word with 'criticised ... position' (issue 9, open)")),
     ("What time did the two leaders begin their phone conversation?", "10 a.m."),
+    ("What is Dan Scavino's position?", "Deputy Chief of Staff"),  # a title beside the name
+    ("Who posted on X that the call had started?", "Dan Scavino"),  # a name after "according to"
 ])
 def test_factoid_is_answered_with_the_sentence_that_holds_it(pipeline: Pipeline, question: str, fact: str):
     answer = pipeline.ask(question)

@@ -68,6 +68,11 @@ ANSWER_TYPE_CASES = [
     ("What time did the two leaders begin their phone conversation?", "time"),
     ("At what time will polls close in Scotland?", "time"),
     ("What time is the rocket launch scheduled for?", "time"),
+    # role: a person's title or job (answered by the words beside their name)
+    ("What is his position?", "role"),
+    ("What is Dan Scavino's job title?", "role"),
+    ("What does Liana Fix do?", "role"),
+    ("What is Russia's position on the ceasefire?", "description"),  # a stance, not a job
     # date, including "how long ago"
     ("When did the ceasefire take effect?", "date"),
     ("When will the talks in Jeddah start?", "date"),
@@ -215,6 +220,19 @@ def test_she_falls_back_to_the_name_in_the_last_question():
     profile = analyze("What did she say about Russia?", history)
     assert profile.referent == "Liana Fix" and "Liana Fix" in profile.standalone
     assert profile.answer_type == "statement"
+
+
+def test_he_beside_they_is_the_person_they_acted_on():
+    """"They" takes the names joined by "and"; "he" is the other person, not a place after "the"."""
+    profile = analyze("What did they say he was guilty of?",
+                      ["When did Trump and Vance berate Zelensky in the Oval Office?"])
+    assert profile.referent == "Zelensky" and "Zelensky" in profile.standalone
+
+
+def test_he_alone_is_the_subject_of_the_last_question():
+    profile = analyze("Did he think they could actually end the war?",
+                      ["What did Trump say on Sunday night that he expected to discuss with Putin?"])
+    assert profile.referent == "Trump"
 
 
 def test_it_after_a_bare_question_leans_on_that_question():
