@@ -45,6 +45,7 @@ class ReaderSettings(BaseModel):
     typed: float = Field(0.25, ge=0, description="Bonus for a sentence stating the kind of thing asked for (a date, a duration, a name).")
     followup: float = Field(0.15, ge=0, description="Weight of the conversation's terms when scoring a follow-up.")
     unnamed: float = Field(0.5, ge=0, le=1, description="Score factor for a sentence whose passage does not mention the question's names.")
+    missing_names: float = Field(0.0, ge=0, le=1, description="Share of the question's names a passage may lack and still be about its subject.")
     fragment: float = Field(0.6, ge=0, le=1, description="Score factor for headlines and fragments (short, no closing punctuation).")
     semantic_pool: int = Field(12, ge=1, le=64, description="Best sentences by words whose embedding similarity is computed.")
     min_evidence: float = Field(0.8, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")

@@ -167,7 +167,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
-        named = not names_missing_from(profile.names, [passage])
+        # About the question's subject: most of its names are in the passage (a chunk seldom repeats
+        # every one; a name in no passage at all is caught before, as an unknown name).
+        missing = names_missing_from(profile.names, [passage])
+        named = len(missing) <= cfg.missing_names * len(profile.names)
         name_terms = {t for n in profile.names for t in terms(n)}
         in_context = _share(context, passage_terms) if context else 1.0
         previous = ""
@@ -360,6 +363,42 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     return sentences, found
 
 
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
+
+
+def _is_variant(short: list[str], long: list[str]) -> bool:
+    """``long`` is ``short`` with one or two words added ("energy infrastructure" ->
+    "energy and infrastructure"): the same claim, worded differently."""
+    if not 2 <= len(short) < len(long) <= len(short) + 2:
+        return False
+    it = iter(long)
+    return all(word in it for word in short)
+
+
+def _wording_conflict(profile: QuestionProfile, best: Candidate, ranked: list[Candidate],
+                      cfg: ReaderSettings) -> tuple[list[AnswerSentence], Conflict] | None:
+    """Sources (or readouts) that quote the same claim in different words, e.g. an “energy and
+    infrastructure” ceasefire against one on “energy infrastructure”. Only quoted wording counts:
+    it is what a source says was said, and the variants must differ by one or two added words."""
+    if profile.answer_type != "yesno" and not re.search(r"\bor\b", profile.question):
+        return None  # wording matters to "Did it cover A?", "A or B?"; elsewhere it is a detail
+    pool = [c for c in ranked if c.named and c.focus > 0 and c.evidence >= cfg.conflict_evidence
+            and c.score >= cfg.conflict_ratio * best.score][:8]
+    quoted = [(c, m.group(1).strip(" .,"), words(m.group(1))) for c in pool for m in _QUOTED.finditer(c.text)]
+    for i, (a, phrase_a, words_a) in enumerate(quoted):
+        for b, phrase_b, words_b in quoted[i + 1:]:
+            if a.text == b.text or best.text not in (a.text, b.text):
+                continue  # only a disagreement about what the answer itself states
+            if not (_is_variant(words_a, words_b) or _is_variant(words_b, words_a)):
+                continue
+            sentences = [AnswerSentence(_statement(lead_span(c, profile, cfg)), (c.passage,)) for c in (a, b)]
+            if sentences[0].text == sentences[1].text:
+                continue
+            found = Conflict("wording", ({"value": phrase_a, "sources": [a.passage]}, {"value": phrase_b, "sources": [b.passage]}))
+            return sentences, found
+    return None
+
+
 def _continuation(best: Candidate, ranked: list[Candidate]) -> Candidate | None:
     """The sentence right after ``best`` when it carries the statement on ("Starmer spoke with
     Trump." -> "He told Trump that ...")."""
@@ -428,7 +467,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,
                                 "extractive", threshold, flags=flags)
         if len(kinds) == 1:
-            conflict = _conflict(part, [best, *(c for c in ranked if c is not best and c.typed)], best, cfg)
+            conflict = (_conflict(part, [best, *(c for c in ranked if c is not best and c.typed)], best, cfg)
+                        or _wording_conflict(part, best, ranked, cfg))
             if conflict:
                 sentences, found = conflict
                 return finalize(question, sentences, passages, "extractive", threshold,

@@ -91,8 +91,20 @@ def test_conflicting_durations_are_shown_with_both_sides(pipeline: Pipeline):
     assert len(values) >= 2
     assert any("90 minutes" in v for v in values), values
     assert any("two and a half hours" in v or "2.5 hours" in v for v in values), values
+    # "more than eight hours of talks" (Saudi Arabia) measures other talks, not this call
+    assert not any("eight hours" in v for v in values) and "eight hours" not in text, values
     for claim in claims:  # each side cites a passage that states its value
         assert claim["sources"] and all(claim["value"] in answer.sources[n - 1].text for n in claim["sources"]), claim
+
+
+def test_a_wording_conflict_shows_both_wordings_with_their_sources(pipeline: Pipeline):
+    answer = pipeline.ask("Did the agreed pause cover all infrastructure or only energy infrastructure?")
+    (conflict,) = answer.conflicts
+    assert conflict.kind == "wording" and answer.text.startswith("The sources differ")
+    values = sorted(claim["value"] for claim in conflict.claims)
+    assert values == ["energy and infrastructure", "energy infrastructure"], values
+    for claim in conflict.claims:
+        assert all(claim["value"] in answer.sources[n - 1].text for n in claim["sources"]), claim
 
 
 @pytest.mark.parametrize("question, fact", [
