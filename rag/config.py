@@ -51,6 +51,7 @@ class ReaderSettings(BaseModel):
     min_evidence: float = Field(0.8, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")
     min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")
     min_similarity: float = Field(0.7, ge=0, le=1, description="Similarity to the question that stands in for focus words (a paraphrase).")
+    min_context: float = Field(0.3, ge=0, le=1, description="Share of the conversation's terms a follow-up's answer passage must hold.")
     keep_ratio: float = Field(0.75, ge=0, le=1, description="A supporting sentence must score at least this share of the best one.")
     conflict_evidence: float = Field(0.6, ge=0, le=2, description="Evidence a sentence needs to stand as one side of a conflict (its value must also be of the asked thing).")
     conflict_ratio: float = Field(0.5, ge=0, le=1, description="A conflicting claim's sentence must score at least this share of the best one.")

@@ -21,7 +21,7 @@ from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
 from .quantities import Quantity, extract
-from .question import TYPED, QuestionProfile, analyze, contrast_violated
+from .question import TYPED, QuestionProfile, contrast_violated
 from .retrieval import KeywordIndex, Passage
 from .text import looks_like_injection, normalize, split_sentences, terms, words
 
@@ -164,14 +164,14 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     focus = _weights(profile.focus, keyword)
     context = {t: w for t, w in _weights(profile.context_terms, keyword).items() if t not in weights}
     question_words = set(words(profile.standalone))
+    name_terms = {t for n in profile.names for t in terms(n)}
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
-        # About the question's subject: most of its names are in the passage (a chunk seldom repeats
-        # every one; a name in no passage at all is caught before, as an unknown name).
+        # About the question's subject: its names are in the passage (up to cfg.missing_names of
+        # them may be absent; a name in no passage at all is caught before, as an unknown name).
         missing = names_missing_from(profile.names, [passage])
         named = len(missing) <= cfg.missing_names * len(profile.names)
-        name_terms = {t for n in profile.names for t in terms(n)}
         in_context = _share(context, passage_terms) if context else 1.0
         previous = ""
         for index, (start, end) in enumerate(split_sentences(passage.text)):
@@ -226,7 +226,7 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
     if kind == "role":
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     about_focus = c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
-    return about_focus and c.evidence >= cfg.min_evidence and c.context >= 0.3
+    return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
 
 
 def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE, keep: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -503,10 +503,3 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
             continue
         return [AnswerSentence(text, (cand.passage,))]
     return []
-
-
-def analyze_and_read(question: str, passages: Sequence[Passage], keyword: KeywordIndex | None = None,
-                     threshold: float = 0.6, cfg: ReaderSettings = ReaderSettings(),
-                     relevance: Relevance | None = None) -> Answer:
-    """Shortcut for tests and scripts: analyse a stand-alone question and read it."""
-    return read(analyze(question), passages, keyword, threshold, cfg, relevance)

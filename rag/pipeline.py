@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any, Sequence
 
 from .answer import Answer, Answerer
@@ -78,8 +79,6 @@ class Pipeline:
         if profile.followup and self.settings.backend != "extractive":
             condensed = self.answerer.condense(question, [t.question if isinstance(t, Turn) else str(t) for t in turns])
             if condensed:
-                from dataclasses import replace
-
                 profile = replace(analyze(condensed), question=question, standalone=condensed, followup=True)
         return profile
 
