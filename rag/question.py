@@ -160,27 +160,26 @@ def _people_in(previous: str, question: str) -> list[str]:
     """
     found = [(m.start(), m.group(0)) for m in re.finditer(
         r"(?<![\w.])[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)*", previous) if m.start() > 0]
-    people = []
+    people = []  # (start, end, name without titles or possessive)
     for at, name in found:
-        name = re.sub(r"['’]s$", "", name)
-        words_ = name.split()
+        words_ = re.sub(r"['’]s$", "", name).split()
         while words_ and words_[0].lower() in _TITLES | STOPWORDS | QUESTION_WORDS:
             words_.pop(0)
         if not words_ or re.search(r"\b(?:in|at|the|on|from|to)\s+$", previous[max(0, at - 6):at]):
             continue
-        people.append((at, " ".join(words_)))
+        people.append((at, at + len(name), " ".join(words_)))
     if re.search(r"\b(they|them|their)\b", question, re.I):
-        paired = {n for (a, n), (b, m) in zip(people, people[1:])
-                  for n in (n, m) if re.fullmatch(r"\s+and\s+", previous[a + len(n):b])}
-        people = [p for p in people if p[1] not in paired] or people
-    return [n for _, n in people]
+        paired = {n for (_, end, a), (start, _, b) in zip(people, people[1:])
+                  for n in (a, b) if re.fullmatch(r"\s+and\s+", previous[end:start])}
+        people = [p for p in people if p[2] not in paired] or people
+    return [n for _, _, n in people]
 
 
 def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tuple[str, ...]]:
     """(standalone question, referent, context terms) for a follow-up; the question itself otherwise.
 
     "he"/"she" become the person the last turn was about: the person its answer named when
-    it asked "who", else the last full name in its question or answer. Other references
+    it asked "who", else the subject of its question (see :func:`_people_in`). Other references
     ("it", "that figure", "the talks") keep the question and add the previous question and
     the lead of its answer, which say what is being referred to.
     """
