@@ -44,13 +44,14 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:m|bn|million|billion|trillion)?\s*(?:dollars|pounds|euros|yen|francs|rupees)\b", re.I),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
     "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
+    "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 _QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money", "amount": ""}
-_CLAUSE = re.compile(r"\s*[,;:()—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")
+_CLAUSE = re.compile(r"\s*[,;:—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
 _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)
@@ -233,9 +234,10 @@ def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE, keep: Sequence[tuple[int
     """(start, end) of the clauses of a sentence, cut at punctuation and at "which"/"who"/"but",
     never inside a ``keep`` span ("two and a half hours")."""
     spans, start = [], 0
+    brackets = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", text)]
     for m in cut.finditer(text):
-        if any(a <= m.start() < b for a, b in keep):
-            continue
+        if any(a <= m.start() < b for a, b in (*keep, *brackets)):
+            continue  # "12,900 acres (5,200 hectares)": a bracket stays with what it explains
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()

@@ -19,7 +19,7 @@ from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, que
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
 # days" a duration before "how many" a count; "what time" a time of day before "when" a date.
 ANSWER_TYPES = (
-    "duration", "percent", "amount", "money", "count", "time", "role", "date", "reason", "place", "organisation",
+    "duration", "percent", "amount", "money", "count", "time", "score", "role", "date", "reason", "place", "organisation",
     "person", "kind", "list", "statement", "yesno", "description",
 )
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
@@ -34,6 +34,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("count", r"\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"),
     ("time", r"\b(?:at )?what time\b"),
+    ("score", r"\bwhat (?:was|is|were) the (?:final |half-time |full-time )?(?:score|scoreline|result)\b|\bby what score\b"),
     ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"
              r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"),
     ("date", r"\bwhen\b|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
@@ -55,7 +56,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
 ))
 QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money"}
 # Answer types a sentence visibly has or lacks: a sentence without one cannot answer.
-TYPED = frozenset({"duration", "percent", "amount", "money", "count", "time", "date", "role"})
+TYPED = frozenset({"duration", "percent", "amount", "money", "count", "time", "date", "role", "score"})
 
 # Attributes that come in opposites: a sentence that states the opposite of what is asked
 # (the call's start for its end) does not answer, however many words it shares.

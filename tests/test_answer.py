@@ -163,6 +163,19 @@ def test_citation_verification_rejects_planted_sentences():
     assert support_score("The call lasted 3 hours.", passage.text) == 0.0
 
 
+def test_a_bracket_stays_with_the_clause_it_explains():
+    from rag.config import ReaderSettings
+    from rag.extractive import Candidate, lead_span
+    from rag.question import analyze
+
+    text = ("Air China picked the London Stock Exchange for its secondary listing in its $1.07bn (£558m) stock "
+            "market debut last month, the airline said on Monday after weeks of talks with several banks.")
+    profile = analyze("When did Air China make its stock market debut?")
+    at = text.index("last month")
+    span = lead_span(Candidate(1, "a.txt", text, 0, 1.0, 1.0, 1.0, True, 1.0, ((at, at + 10),)), profile, ReaderSettings())
+    assert "(£558m)" in span and "last month" in span and not span.startswith("£558m)"), span
+
+
 def test_a_quote_is_whole_words():
     passage = "Putin did not agree to a full ceasefire. The call lasted 90 minutes."
     assert support_score("The call lasted 90 minutes.", passage) == 1.0

@@ -68,6 +68,8 @@ ANSWER_TYPE_CASES = [
     ("What time did the two leaders begin their phone conversation?", "time"),
     ("At what time will polls close in Scotland?", "time"),
     ("What time is the rocket launch scheduled for?", "time"),
+    ("What was the score when Johansson beat Dent in the final?", "score"),
+    ("By what score did Chelsea beat Arsenal?", "score"),
     # role: a person's title or job (answered by the words beside their name)
     ("What is his position?", "role"),
     ("What is Dan Scavino's job title?", "role"),
