@@ -226,7 +226,10 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return False
     if kind == "role":
         return True  # the title beside the asked name is the evidence; "position" is rarely written
-    about_focus = c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
+    # About what is asked: its focus words, a paraphrase of the question, or, when the question is
+    # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.
+    about_focus = (c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
+                   or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity))
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
 
 

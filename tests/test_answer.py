@@ -113,6 +113,7 @@ def test_a_wording_conflict_shows_both_wordings_with_their_sources(pipeline: Pip
                                          "shares no focus word with 'criticised ... position' (issue 9, open)")),
     ("What time did the two leaders begin their phone conversation?", "10 a.m."),
     ("What is Dan Scavino's position?", "Deputy Chief of Staff"),  # a title beside the name
+    ("What did the Council on Foreign Relations expert say Russia is doing?", "buying time"),  # mostly names
     ("Who posted on X that the call had started?", "Dan Scavino"),  # a name after "according to"
 ])
 def test_factoid_is_answered_with_the_sentence_that_holds_it(pipeline: Pipeline, question: str, fact: str):
