@@ -165,7 +165,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     focus = _weights(profile.focus, keyword)
     context = {t: w for t, w in _weights(profile.context_terms, keyword).items() if t not in weights}
     question_words = set(words(profile.standalone))
-    name_terms = {t for n in profile.names for t in terms(n)}
+    # The names a sentence (or the one before it) must mention to be about the subject: the person a
+    # follow-up's pronoun stands for, else any name but a capital used for its government ("Moscow").
+    subject = profile.referent.split() if profile.referent else [n for n in profile.names if n.lower() not in CAPITAL_METONYMS]
+    name_terms = {t for n in subject for t in terms(n)}
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))

@@ -164,6 +164,14 @@ def test_citation_verification_rejects_planted_sentences():
     assert support_score("The call lasted 3 hours.", passage.text) == 0.0
 
 
+def test_a_followup_pronoun_answer_is_about_that_person(pipeline: Pipeline):
+    """'she' is Liana Fix: a sentence about Moscow that does not come from her does not answer."""
+    answer = pipeline.ask("And what does she think the talks are really about for Moscow?",
+                          ["What did Liana Fix say about Russia's approach to the ceasefire?"])
+    assert "Liana Fix" in answer.standalone_question
+    assert "normalization" in answer.text, answer.text
+
+
 def test_a_bracket_stays_with_the_clause_it_explains():
     from rag.config import ReaderSettings
     from rag.extractive import Candidate, lead_span
