@@ -48,7 +48,9 @@ class Pipeline:
         self.settings = settings
         self.retriever = Retriever(settings, store, encoder)
         self._answerer = answerer
-        self._vector: Any = None  # the current question's vector, for sentence relevance
+        # Question vectors by text, for sentence relevance: keyed, not "the current one", because
+        # UI sessions share a pipeline and ask at the same time.
+        self._question_vectors: dict[str, Any] = {}
         self._sentence_vectors: dict[str, Any] = {}
 
     @property
@@ -61,9 +63,19 @@ class Pipeline:
             from .backends import make_answerer
 
             self._answerer = make_answerer(self.settings, keyword=self.retriever.keyword_index,
-                                           relevance=lambda _question: _SentenceRelevance(self.retriever.encoder, self._vector,
-                                                                                             self._sentence_vectors))
+                                           relevance=self._relevance)
         return self._answerer
+
+    def _question_vector(self, question: str):
+        vector = self._question_vectors.get(question)
+        if vector is None:
+            if len(self._question_vectors) > 1000:
+                self._question_vectors.clear()
+            vector = self._question_vectors[question] = self.retriever.encoder.embed_array([question])[0]
+        return vector
+
+    def _relevance(self, question: str) -> _SentenceRelevance:
+        return _SentenceRelevance(self.retriever.encoder, self._question_vector(question), self._sentence_vectors)
 
     def analyze(self, question: str, history: Sequence[Turn | str]) -> QuestionProfile:
         """The question analysis, with the previous turn's answer when a follow-up needs it.
@@ -112,15 +124,12 @@ class Pipeline:
         profile = self.analyze(question, history)
         timings["condense"] = (time.perf_counter() - started) * 1000
         mark = time.perf_counter()
-        vector = self.retriever.encoder.embed_array([profile.standalone])[0] if mode != "bm25" else None
+        vector = self._question_vector(profile.standalone) if mode != "bm25" else None
         passages = self.retriever.retrieve(profile.standalone, top_k or self.settings.top_k, mode=mode, where=where,
                                            vector=None if vector is None else vector.tolist(), keyword=keyword)
         passages += self._name_passages(profile, passages, where, keyword)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
-        if vector is None:
-            vector = self.retriever.encoder.embed_array([profile.standalone])[0]
-        self._vector = vector
         answer = self.answerer.answer(profile, passages)
         timings["answer"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
