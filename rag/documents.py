@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,15 +69,20 @@ class Document:
         return self.title or self.source.path.name
 
 
-def discover(paths: list[str | Path]) -> tuple[list[SourceFile], list[Path]]:
+def discover(paths: list[str | Path]) -> tuple[list[SourceFile], list[Path], list[tuple[Path, str]]]:
     """List supported files under ``paths`` (files or folders, recursively).
 
-    Returns the files and the folders they were found in (the roots whose
-    vanished documents may be pruned). A path that does not exist raises
+    Returns the files, the folders they were found in (the roots whose vanished
+    documents may be pruned), and the entries refused without being opened, each
+    with its reason: inside a folder, only regular files that resolve inside that
+    folder are read (a link ``evil.txt -> /etc/passwd`` is refused); FIFOs, sockets
+    and devices are refused anywhere (opening a FIFO would block). A file named
+    directly is read as given, links included. A path that does not exist raises
     :class:`UsageError`; hidden files and folders are ignored.
     """
     files: dict[Path, SourceFile] = {}
     roots: list[Path] = []
+    refused: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists() and not path.is_symlink():
@@ -84,15 +90,47 @@ def discover(paths: list[str | Path]) -> tuple[list[SourceFile], list[Path]]:
         path = Path(os.path.abspath(path))  # normalise "..", keep symlinks as given
         if path.is_dir():
             roots.append(path)
+            inside = path.resolve()
             for found in sorted(path.rglob("*")):
                 rel = found.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
+                if any(part.startswith(".") for part in rel.parts) or found.suffix.lower() not in SUPPORTED_SUFFIXES:
                     continue
-                if found.suffix.lower() in SUPPORTED_SUFFIXES and not found.is_dir():
+                problem = _unsafe(found, inside)
+                if problem:
+                    refused.append((found, problem))
+                elif not found.is_dir():
                     files.setdefault(found, SourceFile(found, rel.as_posix()))
         else:
-            files.setdefault(path, SourceFile(path, path.name))
-    return list(files.values()), roots
+            problem = _unsafe(path, None)
+            if problem:
+                refused.append((path, problem))
+            else:
+                files.setdefault(path, SourceFile(path, path.name))
+    return list(files.values()), roots, refused
+
+
+def _unsafe(path: Path, root: Path | None) -> str | None:
+    """Why ``path`` must not be opened, judged from metadata only; None when it may be read.
+
+    ``root``: the resolved folder the file was found in, which a link must not leave.
+    """
+    try:
+        if path.is_symlink() and not path.exists():
+            return f"cannot read file: broken symbolic link to {os.readlink(path)}"
+        if root is not None and path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return f"symbolic link to {target}, outside the folder being ingested"
+        mode = path.stat().st_mode  # follows a link that stays inside
+    except (OSError, RuntimeError) as exc:  # a dangling or looping link
+        return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
+    if stat.S_ISDIR(mode):
+        return None if root is not None else "a folder"
+    if not stat.S_ISREG(mode):
+        kind = ("FIFO (named pipe)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+                else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+        return f"not a regular file ({kind})"
+    return None
 
 
 def read_bytes(source: SourceFile, max_bytes: int) -> bytes:

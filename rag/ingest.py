@@ -81,15 +81,23 @@ def ingest(
     """
     started = time.perf_counter()
     log = log or (lambda line: None)
-    files, roots = discover(paths)
+    files, roots, refused = discover(paths)
     store = store or ChunkStore(settings, create=True)
     embedder = embedder or Embedder(settings.embed_batch_size)
-    report = IngestReport(files=len(files))
+    report = IngestReport(files=len(files) + len(refused))
     stored = store.stored_documents()
     chunker: Chunker | None = None
 
     pending: list[Chunk] = []
     stale: list[str] = []  # chunk ids of replaced or half-written versions
+    for path, reason in refused:
+        # Never read, and never kept: a link that now leaves its folder may have been ingested before.
+        previous = stored.get(str(path))
+        if previous:
+            stale += previous.all_ids
+            reason += " (its previously ingested version was removed)"
+        report.skipped.append((str(path), reason))
+        log(f"skipped: {path}: {reason}")
     for source in files:
         previous = stored.get(source.key)
         try:
@@ -121,7 +129,7 @@ def ingest(
     report.chunks_embedded = len(pending)
     store.delete([i for i in stale if i not in new_ids])
 
-    in_store = set(stored) | {c.doc_key for c in pending}
+    in_store = (set(stored) - {str(path) for path, _ in refused}) | {c.doc_key for c in pending}
     if settings.prune:
         present = {f.key for f in files}
         for doc in _gone(stored, roots, present):

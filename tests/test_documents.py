@@ -147,9 +147,9 @@ def test_discover_walks_folders_and_names_documents_by_relative_path(tmp_path: P
     (tmp_path / "a" / "y.md").write_text("y")
     (tmp_path / "a" / "z.csv").write_text("z")
     (tmp_path / "a" / ".hidden.txt").write_text("h")
-    files, roots = discover([tmp_path / "a"])
+    files, roots, refused = discover([tmp_path / "a"])
     assert sorted(f.doc_id for f in files) == ["b/x.txt", "y.md"]
-    assert roots == [tmp_path / "a"]
+    assert roots == [tmp_path / "a"] and refused == []
     with pytest.raises(UsageError, match="no such file"):
         discover([tmp_path / "missing"])
 
@@ -160,3 +160,24 @@ def test_proper_names_of_a_question():
     assert proper_names("For which film was Irish actor Dan O'Herlihy nominated?") == ["Irish", "Dan", "O'Herlihy"]
     assert proper_names("What did Olena Zelenska say about the call?") == ["Olena", "Zelenska"]
     assert proper_names("How long did the call last?") == []
+
+
+def test_discover_refuses_links_out_of_the_folder_and_special_files_without_opening_them(tmp_path: Path):
+    import os
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash")
+    folder = tmp_path / "a"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "real.txt").write_text("A real article.")
+    (folder / "evil.txt").symlink_to(outside)  # leaves the folder
+    (folder / "alias.txt").symlink_to(folder / "sub" / "real.txt")  # stays inside: read
+    os.mkfifo(folder / "pipe.txt")  # opening it would block
+    files, _, refused = discover([folder])
+    assert sorted(f.doc_id for f in files) == ["alias.txt", "sub/real.txt"]
+    reasons = {path.name: reason for path, reason in refused}
+    assert set(reasons) == {"evil.txt", "pipe.txt"}
+    assert "outside the folder" in reasons["evil.txt"] and "FIFO" in reasons["pipe.txt"]
+    # Named directly, a link is read as given; a FIFO is still refused.
+    files, _, refused = discover([folder / "evil.txt", folder / "pipe.txt"])
+    assert [f.path.name for f in files] == ["evil.txt"] and [p.name for p, _ in refused] == ["pipe.txt"]

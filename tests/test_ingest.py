@@ -154,3 +154,28 @@ def test_killed_run_is_completed_by_the_next(tmp_path: Path, embedder):
     fresh = Settings.load(index_dir=tmp_path / "fresh")
     ingest([corpus], fresh, embedder=embedder)
     assert {i for i, _, _ in store.all_chunks()} == {i for i, _, _ in ChunkStore(fresh).all_chunks()}
+
+
+def test_a_link_out_of_the_folder_is_never_read_and_a_fifo_does_not_hang(tmp_path: Path, capsys):
+    import os
+
+    secret = tmp_path / "passwd.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The harbour bridge reopened after repairs on Monday, the council said.")
+    (folder / "evil.txt").write_text("An ordinary article about the harbour bridge and its long repairs.")
+    index = tmp_path / "index"
+    assert main(["ingest", str(folder), "--index", str(index), "-q"]) == 0
+    # The file becomes a link out of the folder (as a hostile upload or checkout would): refused, and
+    # the version ingested before is dropped, not kept.
+    (folder / "evil.txt").unlink()
+    (folder / "evil.txt").symlink_to(secret)
+    os.mkfifo(folder / "pipe.txt")
+    capsys.readouterr()
+    assert main(["ingest", str(folder), "--index", str(index), "--no-prune", "-q"]) == 0
+    _, err = capsys.readouterr()
+    assert "evil.txt: symbolic link to" in err and "outside the folder" in err and "was removed" in err
+    assert "pipe.txt: not a regular file (FIFO" in err
+    texts = [text for _, text, _ in ChunkStore(Settings.load(index_dir=index)).all_chunks()]
+    assert texts and not any("root:x" in t or "ordinary article" in t for t in texts)
