@@ -234,8 +234,12 @@ class Retriever:
 
 
 def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:
-    """Enough of Chroma's filter language for keyword hits: equality and $in on fields."""
+    """Enough of Chroma's filter language for keyword hits: equality, $eq and $in on fields, $and of them."""
     for field, cond in (where or {}).items():
+        if field == "$and":
+            if not all(_matches(meta, part) for part in cond):
+                return False
+            continue
         if isinstance(cond, dict) and "$in" in cond:
             if meta.get(field) not in cond["$in"]:
                 return False

@@ -44,6 +44,13 @@ def test_hybrid_retrieval_finds_the_passage_and_filters(pipeline: Pipeline):
     only = retriever.retrieve("ceasefire", 5, where={"doc_id": "002_04143a84f24f8bd1.txt"})
     assert only and {p.doc_id for p in only} == {"002_04143a84f24f8bd1.txt"}
     assert len({p.doc_id for p in retriever.retrieve("ceasefire energy infrastructure", 5)}) >= 3
+    # --doc and --outlet together: an $and filter, which keyword search honours too
+    both = {"$and": [{"doc_id": "003_83634cac5ae714f9.txt"}, {"outlet": "Bloomberg News"}]}
+    for mode in ("bm25", "dense", "hybrid"):
+        hits = retriever.retrieve("ceasefire", 3, mode=mode, where=both)
+        assert hits and {p.doc_id for p in hits} == {"003_83634cac5ae714f9.txt"}, mode
+    assert not retriever.retrieve("ceasefire", 3, mode="bm25",
+                                  where={"$and": [{"doc_id": "003_83634cac5ae714f9.txt"}, {"outlet": "Reuters"}]})
 
 
 def test_wire_copy_reprints_do_not_crowd_out_other_sources(tmp_path: Path, embedder):
