@@ -24,7 +24,7 @@ from .answer import Answer
 from .backends import available as available_backends
 from .config import Settings
 from .documents import SUPPORTED_SUFFIXES
-from .errors import RagError
+from .errors import IndexMissingError, RagError
 from .question import Turn
 
 EXAMPLES = [
@@ -161,6 +161,10 @@ class ChatService:
         from .store import ChunkStore
 
         self.settings = settings
+        if not settings.chroma_url and not Path(settings.index_dir).is_dir():
+            # ask and eval refuse a missing index too; serving an empty one hides a mistyped path
+            raise IndexMissingError(f"no index at {settings.index_dir}: run `rag ingest PATH --index "
+                                    f"{settings.index_dir}` first")
         self.store = ChunkStore(settings, create=True)
         self.pipeline = Pipeline(settings, self.store)
         self.upload_dir = Path(settings.index_dir) / "uploads" if not settings.chroma_url else Path(tempfile.mkdtemp(prefix="rag-uploads-"))
@@ -340,6 +344,9 @@ def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: 
     service = ChatService(settings)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
-    _, url, _ = app.launch(server_name=host, server_port=port, auth=parse_auth(auth), share=share,
-                           prevent_thread_lock=True, css=CSS, js=JS, quiet=True, footer_links=[])
+    try:
+        _, url, _ = app.launch(server_name=host, server_port=port, auth=parse_auth(auth), share=share,
+                               prevent_thread_lock=True, css=CSS, js=JS, quiet=True, footer_links=[])
+    except OSError as exc:  # Gradio: "Cannot find empty port in range: 7860-7860"
+        raise RagError(f"cannot serve on {host}:{port}: the port is in use or not allowed ({exc})") from exc
     return app, url, service

@@ -197,3 +197,17 @@ def test_browser_ask_click_citation_and_no_xss(server, tmp_path: Path):
         assert "<script>" in page.locator("#sources").inner_text()  # shown as text
         page.screenshot(path=str(out / "ui-xss.png"), full_page=True)
         browser.close()
+
+
+def test_serve_refuses_a_missing_index_and_a_busy_port_in_one_line(server, tmp_path: Path, capsys):
+    from rag.cli import main
+
+    missing = tmp_path / "no-such-index"
+    assert main(["serve", "--index", str(missing), "--port", str(free_port())]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("rag: error: no index at") and "\n" not in err and not missing.exists()
+    url, service = server
+    busy = int(url.rstrip("/").rsplit(":", 1)[1])  # the module's own server holds it
+    assert main(["serve", "--index", str(service.settings.index_dir), "--port", str(busy)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"rag: error: cannot serve on 127.0.0.1:{busy}") and "\n" not in err, err
