@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from .config import BACKENDS, Settings, apply_offline_env
 from .errors import RagError
+from .render import terminal_safe
 
 
 def _settings(args: argparse.Namespace, **extra) -> Settings:
@@ -47,7 +48,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"embedded {done}/{total} chunks", file=sys.stderr, flush=True)
 
     def log(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
+        print(terminal_safe(line), file=sys.stderr, flush=True)  # a file name may hold "\n" or ESC
 
     report = ingest(args.paths, settings, log=log, progress=progress)
     if bar is not None:
@@ -133,7 +134,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         answer = pipeline.ask(question, history, where=_where(args))
         if answer.standalone_question and answer.standalone_question != question:
-            print(f"(searched for: {answer.standalone_question})")
+            print(f"(searched for: {terminal_safe(answer.standalone_question)})")
         print(render_text(answer))
         history.append(Turn(question, "" if answer.abstained else answer.text))
 
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rag: error: invalid setting: {problems}", file=sys.stderr)
         return 2
     except RagError as exc:
-        print(f"rag: error: {exc}", file=sys.stderr)
+        print(f"rag: error: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("rag: interrupted", file=sys.stderr)

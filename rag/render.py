@@ -1,21 +1,40 @@
-"""Plain-text rendering of an Answer for the terminal."""
+"""Plain-text rendering for the terminal: answers, and any line that carries untrusted text.
+
+Article text and file names may hold control characters (ESC sequences that clear the
+screen or set the window title, a newline that forges a log line): everything printed to a
+terminal goes through :func:`terminal_safe`. JSON output is not rendered here and stays exact.
+"""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from .answer import Answer
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character shown as an escape ("\\x1b", "\\n"), so that it
+    cannot drive the terminal or start a new line; tabs become spaces."""
+    return _CONTROL.sub(lambda m: " " if m.group(0) == "\t" else m.group(0).encode("unicode_escape").decode("ascii"),
+                        text)
+
+
 def render_text(answer: Answer, width: int = 100) -> str:
-    """The answer, then its numbered sources with the quoted passage."""
-    lines = [textwrap.fill(answer.text, width)]
+    """The answer, then its numbered sources with the quoted passage; every untrusted value
+    (article text, titles, file names) is made terminal-safe before it is wrapped."""
+    safe = terminal_safe
+    lines = [textwrap.fill(safe(answer.text), width)]
     if answer.sources:
         lines.append("")
         lines.append("Sources:")
         for source in answer.sources:
-            label = " — ".join(part for part in (source.title, source.outlet) if part and part != source.doc_id)
-            lines.append(f"[{source.n}] {label} ({source.doc_id})" if label else f"[{source.n}] {source.doc_id}")
-            lines.append(f"    {source.path}")
-            lines.append(textwrap.indent(textwrap.fill(f"“{source.text}”", width - 4), "    "))
+            label = " — ".join(safe(part) for part in (source.title, source.outlet) if part and part != source.doc_id)
+            doc_id = safe(source.doc_id)
+            lines.append(f"[{source.n}] {label} ({doc_id})" if label else f"[{source.n}] {doc_id}")
+            lines.append(f"    {safe(source.path)}")
+            lines.append(textwrap.indent(textwrap.fill(f"“{safe(source.text)}”", width - 4), "    "))
     return "\n".join(lines)

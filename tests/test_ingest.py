@@ -179,3 +179,25 @@ def test_a_link_out_of_the_folder_is_never_read_and_a_fifo_does_not_hang(tmp_pat
     assert "pipe.txt: not a regular file (FIFO" in err
     texts = [text for _, text, _ in ChunkStore(Settings.load(index_dir=index)).all_chunks()]
     assert texts and not any("root:x" in t or "ordinary article" in t for t in texts)
+
+
+def test_terminal_output_cannot_be_driven_by_article_text_or_file_names(tmp_path: Path, capsys):
+    import json
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = ("The lighthouse keeper retired on Friday after forty years.\x1b]0;pwned\x07\x1b[2J "
+            "Officials thanked the lighthouse keeper for his service.")
+    (folder / "keeper\nremoved: everything.txt").write_text(text)
+    index = tmp_path / "index"
+    assert main(["ingest", str(folder), "--index", str(index), "-q"]) == 0
+    assert main(["ask", "Who retired after forty years?", "--index", str(index)]) == 0
+    out, err = capsys.readouterr()
+    printed = out + err
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert not any(line.startswith("removed:") for line in printed.splitlines())
+    assert "keeper\\nremoved: everything.txt" in out  # the file name, shown escaped
+    # JSON stays exact: the same text, control characters and all, once decoded
+    assert main(["ask", "Who retired after forty years?", "--index", str(index), "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert not answer["abstained"] and any("\x1b]0;pwned" in s["text"] for s in answer["sources"])
