@@ -70,7 +70,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
 
 def escape_text(text: str) -> str:
     """Untrusted text for the chat: no HTML, no Markdown (links, images, emphasis) of its own."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+    # quote=False: quotes are harmless in text (no attribute to break out of), and escaping them
+    # showed "don&#x27;t" in the chat, which renders the escaped text once more
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def chat_markdown(answer: Answer, upto: int | None = None) -> str:

@@ -196,6 +196,12 @@ def test_browser_ask_click_citation_and_no_xss(server, tmp_path: Path):
         assert page.locator("#sources img").count() == 0 and page.locator('#chat a[href^="javascript"]').count() == 0
         assert "<script>" in page.locator("#sources").inner_text()  # shown as text
         page.screenshot(path=str(out / "ui-xss.png"), full_page=True)
+
+        page.locator("#question textarea").fill("Who won the Super Bowl this year?")
+        page.locator("#ask").click()
+        bubble = page.locator("#chat", has_text="The articles don't say")
+        bubble.wait_for(timeout=60_000)  # the apostrophe as written, not "don&#x27;t"
+        assert "&#x27;" not in page.locator("#chat").inner_text()
         browser.close()
 
 
