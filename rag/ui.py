@@ -86,6 +86,15 @@ def chat_markdown(answer: Answer, upto: int | None = None) -> str:
     return " ".join(parts)
 
 
+def public_dict(answer: Answer) -> dict:
+    """The answer's JSON for web clients: a source's "path" is its document id, never a path on
+    this server (the CLI, run by the owner of the files, keeps the real path)."""
+    data = answer.to_dict()
+    for source in data["sources"]:
+        source["path"] = source["doc_id"]
+    return data
+
+
 def sources_html(answer: Answer | None) -> str:
     """The sources panel: numbered cards with the cited sentences marked."""
     if answer is None:
@@ -113,7 +122,7 @@ def sources_html(answer: Answer | None) -> str:
         outlet = f" — {html.escape(source.outlet)}" if source.outlet else ""
         out.append(
             f'<div class="src" id="src-{source.n}"><div class="src-head">[{source.n}] {title}{outlet}</div>'
-            f'<div class="src-meta">{html.escape(source.doc_id)} · {html.escape(source.path)}</div>'
+            f'<div class="src-meta">{html.escape(source.doc_id)}</div>'
             f'<div class="src-text">{"".join(pieces)}</div></div>'
         )
     return "".join(out)
@@ -322,7 +331,7 @@ def build_app(service: ChatService):
             sources' "path" keys as files to serve)."""
             import json
 
-            return json.dumps(service.ask(message, list(history or []), backend_name, k).to_dict(), ensure_ascii=False)
+            return json.dumps(public_dict(service.ask(message, list(history or []), backend_name, k)), ensure_ascii=False)
 
         gr.api(api_ask, api_name="answer")
     return app

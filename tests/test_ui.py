@@ -102,6 +102,13 @@ def test_gradio_api_answers_with_citations(server):
     answer = json.loads(client.predict("What did Putin agree to on energy infrastructure?", [], None, None, api_name="/answer"))
     assert not answer["abstained"] and answer["sources"] and "[1]" in answer["answer"]
     assert {"n", "doc_id", "path", "title", "text"} <= set(answer["sources"][0])
+    # no path on the server reaches a web client: the API and the sources panel show document ids
+    _, service = server
+    index = str(service.settings.index_dir)
+    assert all(s["path"] == s["doc_id"] and not s["path"].startswith("/") for s in answer["sources"])
+    panel = sources_html(service.ask("What did Putin agree to on energy infrastructure?", []))
+    assert "/tmp/" not in panel and index not in panel
+    assert 'class="src-meta">0' in panel  # the document id of a seed ("00N_….txt") is what is shown
 
 
 def test_gradio_api_upload_then_ask(server, tmp_path: Path):
