@@ -29,6 +29,7 @@ OFFLINE_ENV = {
 
 # The one registry of answer backends: config, CLI and UI all read it (see rag.backends).
 Backend = Literal["extractive", "openai", "llamacpp"]
+MAX_TOP_K = 50  # passages per question: the bound for settings, the CLI and web clients
 BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped with a reason.")
     prune: bool = Field(True, description="Remove documents that are gone from the folders being ingested.")
 
-    top_k: int = Field(6, ge=1, le=50, description="Passages given to the answerer.")
+    top_k: int = Field(6, ge=1, le=MAX_TOP_K, description="Passages given to the answerer.")
     retrieval: Literal["dense", "hybrid", "bm25"] = Field(
         "dense",
         description="Retrieval mode for answers. Dense wins end-to-end on the eval (hybrid finds the gold document "

@@ -22,9 +22,9 @@ from typing import Any, Iterator
 
 from .answer import Answer
 from .backends import available as available_backends
-from .config import Settings
+from .config import MAX_TOP_K, Settings
 from .documents import SUPPORTED_SUFFIXES
-from .errors import IndexMissingError, RagError
+from .errors import IndexMissingError, RagError, UsageError
 from .question import Turn
 
 EXAMPLES = [
@@ -181,23 +181,29 @@ class ChatService:
         self.upload_dir = Path(settings.index_dir) / "uploads" if not settings.chroma_url else Path(tempfile.mkdtemp(prefix="rag-uploads-"))
         self._ingest_lock = threading.Lock()
         self._embedder = None
-        self._pipelines: dict[tuple[str, int], Any] = {}
+        self._pipelines: dict[str, Any] = {}
 
-    def pipeline_for(self, backend: str, top_k: int):
-        """Pipelines share the store and the query encoder; only backend/top-k differ."""
+    def pipeline_for(self, backend: str):
+        """One pipeline per backend (at most three): they share the store and the query encoder;
+        top-k is a per-question argument, so no client can make them multiply."""
         from .pipeline import Pipeline
 
-        if backend == self.settings.backend and top_k == self.settings.top_k:
+        if backend not in available_backends():
+            raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(available_backends())}")
+        if backend == self.settings.backend:
             return self.pipeline
-        key = (backend, top_k)
-        if key not in self._pipelines:
-            settings = self.settings.model_copy(update={"backend": backend, "top_k": top_k})
-            self._pipelines[key] = Pipeline(settings, self.store, self.pipeline.retriever.encoder)
-        return self._pipelines[key]
+        if backend not in self._pipelines:
+            settings = self.settings.model_copy(update={"backend": backend})
+            self._pipelines[backend] = Pipeline(settings, self.store, self.pipeline.retriever.encoder)
+        return self._pipelines[backend]
 
     def ask(self, question: str, history: list[Turn | str], backend: str | None = None, top_k: int | None = None) -> Answer:
-        pipeline = self.pipeline_for(backend or self.settings.backend, int(top_k or self.settings.top_k))
-        return pipeline.ask(question, history)
+        """Answer for one session. Raises UsageError (with the reason) for a bad backend or top-k."""
+        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, float))
+                                  or int(top_k) != top_k or not 1 <= top_k <= MAX_TOP_K):
+            raise UsageError(f"top-k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}")
+        pipeline = self.pipeline_for(backend or self.settings.backend)
+        return pipeline.ask(question, history, top_k=int(top_k) if top_k is not None else None)
 
     @property
     def embedder(self):
@@ -331,7 +337,11 @@ def build_app(service: ChatService):
             sources' "path" keys as files to serve)."""
             import json
 
-            return json.dumps(public_dict(service.ask(message, list(history or []), backend_name, k)), ensure_ascii=False)
+            try:
+                answer = service.ask(message, list(history or []), backend_name, k)
+            except RagError as exc:
+                raise gr.Error(str(exc)) from exc  # the client gets the reason, not a generic error
+            return json.dumps(public_dict(answer), ensure_ascii=False)
 
         gr.api(api_ask, api_name="answer")
     return app

@@ -224,3 +224,19 @@ def test_serve_refuses_a_missing_index_and_a_busy_port_in_one_line(server, tmp_p
     assert main(["serve", "--index", str(service.settings.index_dir), "--port", str(busy)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"rag: error: cannot serve on 127.0.0.1:{busy}") and "\n" not in err, err
+
+
+def test_api_rejects_bad_arguments_with_the_reason_and_keeps_one_pipeline_per_backend(server):
+    from gradio_client import Client
+
+    url, service = server
+    client = Client(url, verbose=False)
+    for args, reason in [((1000,), "top-k must be a whole number from 1 to 50"), ((0,), "top-k"),
+                         ((2.5,), "top-k")]:
+        with pytest.raises(Exception, match=reason):
+            client.predict("What did Putin agree to?", [], None, *args, api_name="/answer")
+    with pytest.raises(Exception, match="unknown backend 'gpt-99'"):
+        client.predict("What did Putin agree to?", [], "gpt-99", None, api_name="/answer")
+    for k in range(1, 12):  # many distinct k: still no new pipeline
+        json.loads(client.predict("What did Putin agree to?", [], None, k, api_name="/answer"))
+    assert service._pipelines == {}
