@@ -181,3 +181,19 @@ def test_discover_refuses_links_out_of_the_folder_and_special_files_without_open
     # Named directly, a link is read as given; a FIFO is still refused.
     files, _, refused = discover([folder / "evil.txt", folder / "pipe.txt"])
     assert [f.path.name for f in files] == ["evil.txt"] and [p.name for p, _ in refused] == ["pipe.txt"]
+
+
+def test_numpy_query_encoder_matches_sentence_transformers(embedder):
+    """`rag ask` embeds questions without torch (rag/encoder.py); its vectors must be the ones
+    ingest stored with sentence-transformers, or retrieval silently degrades."""
+    import numpy as np
+
+    from rag.embedding import model_path
+    from rag.encoder import NumpyMiniLM
+
+    texts = ["How long did the Trump-Putin call last?", "Ünïcode, punctuation — and a much longer sentence "
+             "that runs on past the short ones so that padding inside a batch is exercised as well.", "x"]
+    ours = np.array(NumpyMiniLM(model_path()).embed(texts))
+    reference = np.array(embedder.embed(texts))
+    assert ours.shape == reference.shape == (3, 384)
+    assert np.abs(ours - reference).max() < 1e-6, np.abs(ours - reference).max()  # README states 1e-6
