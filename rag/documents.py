@@ -133,6 +133,11 @@ def _unsafe(path: Path, root: Path | None) -> str | None:
     return None
 
 
+def megabytes(size: int) -> str:
+    """A size in the unit of the ``max_file_mb`` setting (2**20 bytes): a 20 MB limit reads "20.0 MB"."""
+    return f"{size / 2**20:.1f} MB"
+
+
 def read_bytes(source: SourceFile, max_bytes: int) -> bytes:
     """The raw bytes of a file, or :class:`DocumentError` saying why not."""
     path = source.path
@@ -141,7 +146,7 @@ def read_bytes(source: SourceFile, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise DocumentError(f"file too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)")
+            raise DocumentError(f"file too large ({megabytes(size)} > limit {megabytes(max_bytes)})")
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
     except OSError as exc:

@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from .answer import Answer
 from .backends import available as available_backends
 from .config import MAX_TOP_K, Settings
-from .documents import SUPPORTED_SUFFIXES
+from .documents import SUPPORTED_SUFFIXES, megabytes
 from .errors import IndexMissingError, RagError, UsageError
 from .question import Turn
 
@@ -145,7 +145,7 @@ def check_upload(path: Path, name: str, max_bytes: int) -> str | None:
         return f"{name}: unsupported type {suffix or '(none)'}; allowed: {', '.join(sorted(SUPPORTED_SUFFIXES))}"
     size = path.stat().st_size
     if size > max_bytes:
-        return f"{name}: too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)"
+        return f"{name}: too large ({megabytes(size)} > {megabytes(max_bytes)})"
     if size == 0:
         return f"{name}: empty file"
     head = path.open("rb").read(8192)

@@ -135,6 +135,10 @@ def test_oversized_and_unreadable_files(tmp_path: Path):
     big.write_text("word " * 1000)
     with pytest.raises(DocumentError, match="too large"):
         load(big, max_bytes=1000)
+    half = tmp_path / "half.txt"
+    half.write_bytes(b"w " * 2**18)  # 0.5 MB in the setting's unit (2**20 bytes), not "0.52 MB"
+    with pytest.raises(DocumentError, match=r"too large \(0\.5 MB > limit 0\.4 MB\)"):
+        load(half, max_bytes=int(0.4 * 2**20))
     dangling = tmp_path / "gone.txt"
     dangling.symlink_to(tmp_path / "nowhere.txt")
     with pytest.raises(DocumentError, match="cannot read"):
