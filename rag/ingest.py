@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .chunking import Chunk, Chunker
 from .config import Settings
@@ -82,6 +83,33 @@ def ingest(
     started = time.perf_counter()
     log = log or (lambda line: None)
     files, roots, refused = discover(paths)
+    with ingest_lock(settings, log):
+        return _ingest(files, roots, refused, settings, store, embedder, log, progress, started)
+
+
+@contextmanager
+def ingest_lock(settings: Settings, log: Log) -> Iterator[None]:
+    """One ingest at a time per index: a second run waits for the first, then reads the store
+    and finds its work done (two runs used to embed everything twice, silently)."""
+    import fcntl
+
+    folder = Path(settings.index_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".ingest.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"waiting: another ingest is running on this index ({settings.chroma_url or folder})")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _ingest(files: list[SourceFile], roots: list[Path], refused: list[tuple[Path, str]], settings: Settings,
+            store: ChunkStore | None, embedder: Embedder | None, log: Log, progress: Progress | None,
+            started: float) -> IngestReport:
     store = store or ChunkStore(settings, create=True)
     embedder = embedder or Embedder(settings.embed_batch_size)
     report = IngestReport(files=len(files) + len(refused))

@@ -201,3 +201,23 @@ def test_terminal_output_cannot_be_driven_by_article_text_or_file_names(tmp_path
     assert main(["ask", "Who retired after forty years?", "--index", str(index), "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert not answer["abstained"] and any("\x1b]0;pwned" in s["text"] for s in answer["sources"])
+
+
+def test_a_second_ingest_on_one_index_waits_and_then_embeds_nothing(seed_copy: Path, tmp_path: Path, embedder):
+    import time
+
+    from rag.documents import discover
+    from rag.ingest import _ingest, ingest_lock
+
+    settings = Settings.load(index_dir=tmp_path / "index")
+    with ingest_lock(settings, print):  # the first run: holds the index while it embeds
+        second = subprocess.Popen([sys.executable, "-m", "rag.cli", "ingest", str(seed_copy), "--index",
+                                   str(settings.index_dir), "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        first_line = second.stderr.readline()  # blocks until the second run says it waits (or exits)
+        assert first_line.startswith("waiting: another ingest is running on this index"), first_line
+        first = _ingest(*discover([seed_copy]), settings, None, embedder, print, None, time.perf_counter())
+        assert first.added == 5 and first.chunks_embedded > 0
+    out, err = second.communicate(timeout=240)
+    assert second.returncode == 0, err
+    assert "5 unchanged" in out and "embedded 0 chunks" in out, out
