@@ -318,7 +318,11 @@ def build_app(service: ChatService):
                 return "no files", service.documents()
             pairs = [(f if isinstance(f, str) else f.name, Path(f if isinstance(f, str) else f.name).name) for f in files]
             progress(0, desc="checking and reading files")
-            status = service.upload(pairs, lambda done, total: progress(done / max(total, 1), desc=f"embedded {done}/{total} chunks"))
+            try:
+                status = service.upload(pairs, lambda done, total: progress(done / max(total, 1), desc=f"embedded {done}/{total} chunks"))
+            finally:
+                for temp_path, _ in pairs:  # accepted files were copied, refused ones are not wanted
+                    Path(temp_path).unlink(missing_ok=True)
             return status, service.documents()
 
         def do_remove(doc_id):
@@ -366,8 +370,10 @@ def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: 
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
     try:
+        # max_file_size: the web server itself refuses an oversized upload, before it is stored
         _, url, _ = app.launch(server_name=host, server_port=port, auth=parse_auth(auth), share=share,
-                               prevent_thread_lock=True, css=CSS, js=JS, quiet=True, footer_links=[])
+                               prevent_thread_lock=True, css=CSS, js=JS, quiet=True, footer_links=[],
+                               max_file_size=settings.max_file_bytes)
     except OSError as exc:  # Gradio: "Cannot find empty port in range: 7860-7860"
         raise RagError(f"cannot serve on {host}:{port}: the port is in use or not allowed ({exc})") from exc
     return app, url, service

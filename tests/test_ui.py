@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -118,8 +119,11 @@ def test_gradio_api_upload_then_ask(server, tmp_path: Path):
     client = Client(url, verbose=False)
     article = tmp_path / "ferry.md"
     article.write_text("# Ferry strike\n\nThe Orkney ferry strike ended after nine days, the union said.\n")
+    before = _gradio_temp_copies("ferry.md")
     status, _ = client.predict([handle_file(str(article))], api_name="/upload")
     assert "1 added" in status
+    # the uploaded temp copy is gone once ingested (the article lives in the index's uploads/)
+    assert _gradio_temp_copies("ferry.md") - before == set()
     answer = json.loads(client.predict("How many days did the Orkney ferry strike last?", [], None, None, api_name="/answer"))
     assert "nine days" in answer["answer"] and answer["sources"][0]["doc_id"] == "ferry.md"
 
@@ -240,3 +244,22 @@ def test_api_rejects_bad_arguments_with_the_reason_and_keeps_one_pipeline_per_ba
     for k in range(1, 12):  # many distinct k: still no new pipeline
         json.loads(client.predict("What did Putin agree to?", [], None, k, api_name="/answer"))
     assert service._pipelines == {}
+
+
+def test_the_web_server_refuses_an_upload_over_the_size_limit(server, tmp_path: Path):
+    from gradio_client import Client, handle_file
+
+    url, service = server
+    big = tmp_path / "huge.txt"
+    big.write_bytes(b"word " * (service.settings.max_file_bytes // 5 + 1000))
+    client = Client(url, verbose=False)
+    before = _gradio_temp_copies("huge.txt")
+    with pytest.raises(Exception):
+        client.predict([handle_file(str(big))], api_name="/upload")
+    assert "huge.txt" not in {row[0] for row in service.documents()}
+    assert _gradio_temp_copies("huge.txt") - before == set()  # refused before it was stored
+
+
+def _gradio_temp_copies(name: str) -> set[Path]:
+    """Gradio's temp copies of uploaded files with this name (earlier runs' included)."""
+    return {p for p in Path(tempfile.gettempdir()).rglob(name) if "gradio" in p.parts}
