@@ -50,7 +50,10 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
-_QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money", "amount": ""}
+# The stated quantities that answer a quantity question: "how much more does X cost" is often
+# answered in per cent, "by how much" in any unit.
+_QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money": ("money", "percent"),
+                     "amount": ("money", "percent")}
 _CLAUSE = re.compile(r"\s*[,;:—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
 _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
@@ -112,7 +115,7 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
     for name in names[-1:]:
         for m in re.finditer(rf"\b{re.escape(name)}\b", text):
             before = re.search(r"((?:[A-Z][\w.’'-]*\s+(?:(?:of|for)\s+(?:the\s+)?)?)+)$", text[:m.start()])
-            if before and len(before.group(1).split()) >= 1 and before.group(1).split()[0].lower() not in {"the", "a", "mr", "ms", "mrs"}:
+            if before and before.group(1).split()[0].lower() not in {"the", "a", "mr", "ms", "mrs"}:
                 spans.append((before.start(1), m.start()))
             after = re.match(r",\s+((?:a|an|the|who|whose)\b[^,.;]{3,120})", text[m.end():])
             if after:
@@ -125,10 +128,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     """Where ``text`` states a ``kind`` answer that the question does not already contain."""
     if kind == "role":
         return _role_spans(text, names)
-    quantity = _QUANTITY_TYPES.get(kind)
-    if quantity is not None:
-        # "How much more does X cost" is often answered in per cent; "by how much" in any unit.
-        accepted = {"money": ("money", "percent"), "": ("money", "percent")}.get(quantity, (quantity,))
+    accepted = _QUANTITY_ANSWERS.get(kind)
+    if accepted:
         spans = tuple((q.start, q.start + len(q.surface)) for q in quantities if q.kind.startswith(accepted))
         if spans or kind not in {"amount", "money"}:
             return spans

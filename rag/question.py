@@ -143,14 +143,16 @@ _TITLES = frozenset("""white house deputy chief staff president prime minister s
 def _names_in(text: str) -> list[str]:
     """Capitalised names of two words or more in running text, titles dropped ("Dan Scavino")."""
     found = re.findall(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b", text)
-    names = []
-    for name in found:
-        kept = name.split()
-        while kept and kept[0].lower() in _TITLES | STOPWORDS | QUESTION_WORDS:
-            kept.pop(0)
-        if len(kept) >= 2:
-            names.append(" ".join(kept))
-    return names
+    return [name for name in map(_without_titles, found) if len(name.split()) >= 2]
+
+
+def _without_titles(name: str) -> str:
+    """``name`` without the titles, offices and function words before it ("According to White
+    House Deputy Chief of Staff Dan Scavino" -> "Dan Scavino")."""
+    kept = name.split()
+    while kept and kept[0].lower() in _TITLES | STOPWORDS | QUESTION_WORDS:
+        kept.pop(0)
+    return " ".join(kept)
 
 
 def _people_in(previous: str, question: str) -> list[str]:
@@ -163,12 +165,10 @@ def _people_in(previous: str, question: str) -> list[str]:
         r"(?<![\w.])[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)*", previous) if m.start() > 0]
     people = []  # (start, end, name without titles or possessive)
     for at, name in found:
-        words_ = re.sub(r"['’]s$", "", name).split()
-        while words_ and words_[0].lower() in _TITLES | STOPWORDS | QUESTION_WORDS:
-            words_.pop(0)
-        if not words_ or re.search(r"\b(?:in|at|the|on|from|to)\s+$", previous[max(0, at - 6):at]):
+        person = _without_titles(re.sub(r"['’]s$", "", name))
+        if not person or re.search(r"\b(?:in|at|the|on|from|to)\s+$", previous[max(0, at - 6):at]):
             continue
-        people.append((at, at + len(name), " ".join(words_)))
+        people.append((at, at + len(name), person))
     if re.search(r"\b(they|them|their)\b", question, re.I):
         paired = {n for (_, end, a), (start, _, b) in zip(people, people[1:])
                   for n in (a, b) if re.fullmatch(r"\s+and\s+", previous[end:start])}
