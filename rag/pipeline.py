@@ -84,15 +84,17 @@ class Pipeline:
         again, so that "that figure" or "he" can be read against what was answered.
         """
         turns = list(history)
-        if turns and is_followup(question, turns) and not isinstance(turns[-1], Turn):
+        if not is_followup(question, turns):
+            return analyze(question)
+        # A backend that condenses follow-ups itself (a model) needs only the questions: ask it first,
+        # so the previous question is not answered again for nothing. The extractive one returns None.
+        condensed = self.answerer.condense(question, [t.question if isinstance(t, Turn) else str(t) for t in turns])
+        if condensed:
+            return replace(analyze(condensed), question=question, standalone=condensed, followup=True)
+        if not isinstance(turns[-1], Turn):
             previous = self.ask(str(turns[-1]), turns[:-1])
             turns[-1] = Turn(str(turns[-1]), "" if previous.abstained else previous.text)
-        profile = analyze(question, turns)
-        if profile.followup and self.settings.backend != "extractive":
-            condensed = self.answerer.condense(question, [t.question if isinstance(t, Turn) else str(t) for t in turns])
-            if condensed:
-                profile = replace(analyze(condensed), question=question, standalone=condensed, followup=True)
-        return profile
+        return analyze(question, turns)
 
     def _name_passages(self, profile: QuestionProfile, passages: list, where: dict[str, Any] | None, keyword) -> list:
         """Passages for names the question asks about that the first retrieval missed.
