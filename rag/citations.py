@@ -20,10 +20,11 @@ from .text import normalize, numbers, terms
 def support_score(claim: str, passage: str) -> float:
     """How well ``passage`` backs ``claim``, in [0, 1].
 
-    1.0 when the claim is quoted from the passage (after folding quotes, case and
-    spacing); otherwise the share of the claim's content terms found in the
-    passage, and 0 when the claim states a number the passage does not contain
-    (the commonest way a generated sentence goes wrong).
+    1.0 when the claim is quoted from the passage, whole words only (after folding
+    quotes, case and spacing); otherwise the share of the claim's content terms
+    found in the passage, and 0 when the claim states a number the passage does
+    not contain (the commonest way a generated sentence goes wrong) or has fewer
+    than two content terms to compare.
     """
     claim = CITATION.sub("", claim).strip()
     if not claim:
