@@ -57,7 +57,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.chunks_embedded == 0 and not report.nothing_ingested:
         print("Nothing to embed: the store was already up to date." if not report.removed else "Nothing new to embed.")
     if report.files == 0:
-        print(f"rag: error: no supported files (.txt .md .html .htm .pdf) in {', '.join(args.paths)}", file=sys.stderr)
+        from .documents import SUPPORTED_SUFFIXES
+
+        kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
+        print(f"rag: error: no supported files ({kinds}) in {', '.join(args.paths)}", file=sys.stderr)
         return 1
     if report.nothing_ingested:
         print("rag: error: none of the files could be ingested (see the skipped lines above)", file=sys.stderr)
@@ -204,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="add, update and prune documents in the index")
-    p.add_argument("paths", nargs="+", help="files or folders (.txt .md .html .htm .pdf, searched recursively)")
+    p.add_argument("paths", nargs="+", help="files or folders (.txt .md .html .htm .xhtml .pdf, searched recursively)")
     p.add_argument("--no-prune", action="store_true", help="keep documents that are gone from the given folders")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="store_true", help="a progress line per embedded batch when there is no terminal")

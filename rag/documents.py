@@ -4,7 +4,13 @@ Ingest works in two steps so that an unchanged corpus costs almost nothing:
 :func:`discover` lists candidate files and :func:`read_bytes` returns their raw
 bytes (enough to hash and compare), and only files that changed go through
 :func:`parse`, which decodes, extracts text from HTML/PDF, strips web debris
-and reads title/outlet/byline metadata.
+and reads title/outlet/author/date metadata.
+
+HTML and XHTML go through trafilatura (main text, title, author, site name,
+publication date; comments and navigation dropped); our own cleaner is the
+fallback when trafilatura finds no article text, and the only cleaner for
+plain text with web debris (the seeds). Everything in a file is untrusted: it
+is read as data, never followed (no links fetched, no entities resolved).
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ from pathlib import Path
 
 from .errors import UsageError
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # Bump when cleaning or chunking changes, so every document is re-processed on the next ingest.
-CLEANER_VERSION = "3"
+# 4: HTML through trafilatura; author and publication date stored with every chunk.
+CLEANER_VERSION = "4"
 
 
 class DocumentError(Exception):
@@ -58,11 +66,16 @@ class Document:
     title: str | None = None
     outlet: str | None = None
     byline: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) when the article states one
     warnings: tuple[str, ...] = field(default=())
 
     @property
     def doc_id(self) -> str:
         return self.source.doc_id
+
+    @property
+    def author(self) -> str | None:
+        return self.byline
 
     @property
     def display_title(self) -> str:
@@ -170,9 +183,9 @@ def parse(source: SourceFile, raw: bytes) -> Document:
         if b"\x00" in raw[:8192]:
             raise DocumentError("binary file (contains NUL bytes), not text")
         text = _decode(raw, warnings)
-        if suffix in {".html", ".htm"}:
-            text, heading = _html_text(text)
-        elif suffix in {".md", ".markdown"}:
+        if suffix in HTML_SUFFIXES:
+            return _html_document(source, raw, text, warnings)
+        if suffix in {".md", ".markdown"}:
             text, heading = _markdown_text(text)
     cleaned = clean_text(text)
     if not cleaned.text.strip():
@@ -184,8 +197,97 @@ def parse(source: SourceFile, raw: bytes) -> Document:
         title=heading or cleaned.title,
         outlet=cleaned.outlet,
         byline=cleaned.byline,
+        published=cleaned.published,
         warnings=tuple(warnings),
     )
+
+
+def _html_document(source: SourceFile, raw: bytes, html: str, warnings: list[str]) -> Document:
+    """An HTML page: trafilatura's article text and metadata, else our own extraction.
+
+    Refused (:class:`DocumentError`) when neither finds a sentence of prose: a section
+    front or a page of links is navigation, not an article.
+    """
+    meta = _trafilatura(html) or _Extracted("", None, None, None, None)
+    text = meta.text
+    cleaned = clean_text(text)
+    if not _has_prose(cleaned.text):
+        text, heading = _html_text(html)  # the fallback: our rules
+        cleaned = clean_text(text)
+        meta = _Extracted(text, meta.title or heading, meta.author, meta.sitename, meta.date)
+    if not cleaned.text.strip():
+        raise DocumentError("no text left after extraction and cleaning")
+    if not _has_prose(cleaned.text):
+        raise DocumentError("no article text found (the page holds only navigation, links or headings)")
+    if any(p.match(line.strip()) for p in _PAYWALL for line in text.splitlines()):
+        warnings.append("paywalled page: only the text before the subscription prompt was extracted")
+    return Document(
+        source=source,
+        text=cleaned.text,
+        content_hash=content_hash(raw),
+        title=meta.title or cleaned.title,
+        outlet=meta.sitename or cleaned.outlet,
+        byline=meta.author or cleaned.byline,
+        published=meta.date or cleaned.published,
+        warnings=tuple(warnings),
+    )
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    text: str
+    title: str | None
+    author: str | None
+    sitename: str | None
+    date: str | None
+
+
+# Never article text: trafilatura drops these itself on most pages, but not on very short ones.
+_PRUNE = ["//nav", "//*[@role='navigation']", "//form", "//footer"]
+
+
+def _trafilatura(html: str) -> _Extracted | None:
+    """Main text and metadata by trafilatura, or None when it finds no text."""
+    import logging
+    from datetime import date
+
+    import trafilatura
+
+    for name in ("trafilatura", "htmldate", "courlan"):  # its reasons are ours to give, on one line
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        found = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+            prune_xpath=_PRUNE,
+            # the date the page states (meta tags, JSON-LD, <time>), not one guessed from any number in it
+            date_extraction_params={"original_date": True, "extensive_search": False,
+                                    "max_date": date.today().isoformat()},
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise DocumentError(f"malformed HTML: {exc}") from exc
+    if found is None:
+        return None
+
+    def field_(value: object) -> str | None:
+        value = _squash(str(value)) if value else ""
+        return value or None
+
+    # trafilatura's text has one block per line; ours has blank lines between paragraphs
+    text = "\n\n".join(line.strip() for line in (found.text or "").splitlines() if line.strip())
+    title = field_(found.title)
+    if title and text and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    author = field_(found.author)
+    return _Extracted(text, title, author.replace("; ", ", ") if author else None, field_(found.sitename),
+                      field_(found.date) if found.date and _ISO_DATE.fullmatch(str(found.date)) else None)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _has_prose(text: str) -> bool:
+    """At least one sentence: six or more words ending like a sentence (links and headlines do not)."""
+    return any(len(line.split()) >= 6 and re.search(r"[.!?\"”’)]$", line.strip()) for line in text.splitlines())
 
 
 def _decode(raw: bytes, warnings: list[str]) -> str:
@@ -280,6 +382,7 @@ class Cleaned:
     title: str | None
     outlet: str | None
     byline: str | None
+    published: str | None = None
 
 
 _SEPARATOR = re.compile(r"^[\W_]{1,}$")  # only punctuation/symbols: ____, ----, * * *, /
@@ -294,12 +397,55 @@ _DEBRIS = [re.compile(p, re.I) for p in (
     r"^(©|\(c\)|copyright\b).{0,300}$",
     r"^.{0,200}\b(distributed by|all rights reserved)\b.{0,200}$",
 )]
+# Subscription prompts of a paywalled page: never article text.
+_PAYWALL = [re.compile(p, re.I) for p in (
+    r"^subscribe( now| today)?( to (continue|keep) reading| to read (more|the (full|whole|rest of the) (article|story)))?[.!]?$",
+    r"^(this|the rest of this) (article|story|content) is (only )?(for|available to|reserved for) (paying )?(subscribers|members)( only)?[.!]?$",
+    r"^already (a subscriber|a member|have an account)\?.{0,40}$",
+    r"^(get|start|enjoy) (unlimited|full|digital|complete) access\b.{0,100}$",
+    r"^(continue reading|read the full (article|story)) with a subscription[.!]?$",
+)]
+_DEBRIS += _PAYWALL
 _COPYRIGHT_OWNER = re.compile(r"(?:©|\([cC]\)|[Cc]opyright)\s*(?:\d{4}\s*)?([A-Z][\w&.,' -]*?)\s*(?:\s(?:Visit|Distributed|All rights)\b|$)")
 _NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}"
 _BYLINE = re.compile(
     rf"^(?:[Bb]y\s+)?(?P<names>{_NAME}(?:(?:\s*,\s*|\s+and\s+){_NAME})*?)"
     rf"(?:\s*,\s*(?P<outlet>[A-Z][\w&.' ]{{1,60}}?))?(?:\s+on)?$"
 )
+
+
+_MONTHS = {m: i for i, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec")), start=1) for m in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated|first published|date)(?: on)?:?\s+)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y1>\d{{4}})"
+    rf"|{_MONTH.replace('month', 'month2')}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?\.?$",
+    re.I,
+)
+
+
+def date_line(lines: list[str]) -> str | None:
+    """The publication date of plain text, as YYYY-MM-DD: a line near the top that is only a date
+    ("18 March 2025", "Published: March 18, 2025 10:30 GMT", "2025-03-18"); None when not clearly present."""
+    from datetime import date
+
+    for line in [line.strip() for line in lines if line.strip()][:8]:
+        match = _DATE_LINE.match(line)
+        if not match:
+            continue
+        g = match.groupdict()
+        month = g["m3"] or _MONTHS[(g["month"] or g["month2"]).lower()]
+        try:
+            return date(int(g["y1"] or g["y2"] or g["y3"]), int(month), int(g["d1"] or g["d2"] or g["d3"])).isoformat()
+        except ValueError:  # "31 February"
+            return None
+    return None
 
 
 def _is_sentence(line: str) -> bool:
@@ -332,6 +478,7 @@ def clean_text(text: str) -> Cleaned:
             outlet = match.group(1).strip().rstrip(",")
             break
 
+    published = date_line(lines)
     keep = [bool(line) for line in lines]
     content = [i for i, line in enumerate(lines) if line]
 
@@ -375,4 +522,4 @@ def clean_text(text: str) -> Cleaned:
             out.append("")
     cleaned = "\n".join(out).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
-    return Cleaned(cleaned, title, outlet, byline)
+    return Cleaned(cleaned, title, outlet, byline, published)
