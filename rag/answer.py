@@ -35,6 +35,8 @@ class Source:
     start: int
     end: int
     highlights: tuple[tuple[int, int], ...] = ()
+    author: str = ""  # "" when unknown
+    published: str = ""  # YYYY-MM-DD, "" when unknown
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Answer:
             "abstained": self.abstained,
             "sources": [
                 {"n": s.n, "doc_id": s.doc_id, "path": s.path, "title": s.title, "outlet": s.outlet,
+                 "author": s.author or None, "published": s.published or None,  # None: unknown
                  "text": s.text, "chunk_id": s.chunk_id, "start": s.start, "end": s.end,
                  "highlights": [list(h) for h in s.highlights]}
                 for s in self.sources

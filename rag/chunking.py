@@ -71,7 +71,8 @@ class Chunker:
             "path": str(document.source.path),
             "title": document.display_title,
             "outlet": document.outlet or "",
-            "byline": document.byline or "",
+            "author": document.author or "",
+            "published": document.published,  # YYYY-MM-DD, or left out when unknown
             "content_hash": document.content_hash,
             "fingerprint": fingerprint,
             "n_chunks": len(spans),

@@ -132,4 +132,5 @@ def abstention(question: str, backend: str, flags: Sequence[str] = (), text: str
 
 
 def _source(n: int, p: Passage, highlights: tuple[tuple[int, int], ...] = ()) -> Source:
-    return Source(n, p.doc_id, p.path, p.title, p.outlet, p.text, p.chunk_id, p.start, p.end, highlights)
+    return Source(n, p.doc_id, p.path, p.title, p.outlet, p.text, p.chunk_id, p.start, p.end, highlights,
+                  author=p.author, published=p.published)

@@ -25,9 +25,11 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
     )
 
 
-def _store_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index", type=Path, help="index directory (default .rag, or $RAG_INDEX_DIR)")
-    parser.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT (or $RAG_CHROMA_URL)")
+def _store_options(parser: argparse.ArgumentParser, nested: bool = False) -> None:
+    # nested (a sub-command's own sub-command): no defaults, or they would overwrite the parent's values
+    default = {"default": argparse.SUPPRESS} if nested else {}
+    parser.add_argument("--index", type=Path, help="index directory (default .rag, or $RAG_INDEX_DIR)", **default)
+    parser.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT (or $RAG_CHROMA_URL)", **default)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -92,10 +94,22 @@ def _pipeline(args: argparse.Namespace):
     return Pipeline(_settings(args, backend=args.backend, top_k=args.top_k, retrieval=args.retrieval))
 
 
-def _where(args: argparse.Namespace) -> dict | None:
-    if args.doc and args.outlet:
-        return {"$and": [{"doc_id": args.doc}, {"outlet": args.outlet}]}
-    return {"doc_id": args.doc} if args.doc else {"outlet": args.outlet} if args.outlet else None
+def _where(args: argparse.Namespace, store=None) -> dict | None:
+    """The Chroma filter of --doc, --outlet, --since and --until (all must hold)."""
+    parts: list[dict] = []
+    if args.doc:
+        parts.append({"doc_id": args.doc})
+    if args.outlet:
+        parts.append({"outlet": args.outlet})
+    if args.since or args.until:
+        from .library import parse_day, published_between
+
+        since = parse_day(args.since) if args.since else None
+        until = parse_day(args.until, end=True) if args.until else None
+        keys = published_between(store, since, until)
+        # No document in range: a filter that matches nothing (the answer abstains), as for an unknown --doc.
+        parts.append({"doc_key": {"$in": keys or [""]}})
+    return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -105,8 +119,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     questions = _questions(args)
     pipeline = _pipeline(args)
+    where = _where(args, pipeline.store)
     for question in questions:
-        answer = pipeline.ask(question, where=_where(args))
+        answer = pipeline.ask(question, where=where)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
@@ -119,6 +134,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from .render import render_text
 
     pipeline = _pipeline(args)
+    where = _where(args, pipeline.store)
     history: list[Turn] = []
     print("Ask about the articles. /reset forgets the conversation, /quit (or Ctrl-D) leaves.")
     while True:
@@ -135,11 +151,46 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         if not question:
             continue
-        answer = pipeline.ask(question, history, where=_where(args))
+        answer = pipeline.ask(question, history, where=where)
         if answer.standalone_question and answer.standalone_question != question:
             print(f"(searched for: {terminal_safe(answer.standalone_question)})")
         print(render_text(answer))
         history.append(Turn(question, "" if answer.abstained else answer.text))
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """`rag docs`: list the stored documents; `rag docs remove ID...`: remove them."""
+    import json
+
+    from .library import list_documents, remove_documents
+    from .store import ChunkStore
+
+    store = ChunkStore(_settings(args))
+    if getattr(args, "docs_command", None) == "remove":
+        removed, unknown = remove_documents(args.ids, store.settings, store)
+        for doc_id in removed:
+            print(f"removed {terminal_safe(doc_id)}")
+        for doc_id in unknown:
+            print(f"rag: error: no document {terminal_safe(doc_id)!r} (see `rag docs`)", file=sys.stderr)
+        return 1 if unknown else 0
+    documents = list_documents(store)
+    if args.json:
+        print(json.dumps([d.to_dict() for d in documents], ensure_ascii=False))
+        return 0
+    rows = [("ID", "TITLE", "OUTLET", "DATE", "CHUNKS")] + [
+        (d.id, d.title if d.title != d.id else "", d.outlet, d.published, str(d.chunks)) for d in documents]
+    rows = [tuple(_cell(value) for value in row) for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        print("  ".join(value.ljust(width) if i < 4 else value.rjust(width)
+                        for i, (value, width) in enumerate(zip(row, widths))).rstrip())
+    print(f"{len(documents)} documents, {sum(d.chunks for d in documents)} chunks")
+    return 0
+
+
+def _cell(value: str, limit: int = 60) -> str:
+    value = terminal_safe(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -198,7 +249,10 @@ def _ask_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=BACKENDS, help="answer backend (default extractive, or $RAG_BACKEND)")
     parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 6, or $RAG_TOP_K)")
     parser.add_argument("--doc", help="only search this document id")
-    parser.add_argument("--outlet", help="only search articles from this outlet")
+    parser.add_argument("--outlet", help="only search articles from this outlet (as `rag docs` shows it)")
+    parser.add_argument("--since", metavar="DATE", help="only search articles published on or after DATE "
+                        "(YYYY-MM-DD, YYYY-MM or YYYY); articles with no known date are left out")
+    parser.add_argument("--until", metavar="DATE", help="only search articles published on or before DATE")
     parser.add_argument("--retrieval", choices=["dense", "hybrid", "bm25"], help="retrieval mode (default dense, or $RAG_RETRIEVAL)")
 
 
@@ -220,6 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per question per line")
     _ask_options(p)
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("docs", help="list the documents in the index (`rag docs remove ID...` removes them)")
+    p.add_argument("--json", action="store_true", help="a JSON array of {id, title, outlet, author, published, source, chunks}")
+    _store_options(p)
+    docs = p.add_subparsers(dest="docs_command", metavar="{remove}")
+    remove = docs.add_parser("remove", help="remove documents by id (or source path/URL)")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    _store_options(remove, nested=True)
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("eval", help="run the gold questions and gate on eval/thresholds.toml")
     p.add_argument("--corpus", action="append", help="corpus folder(s) to ingest (default seeds)")

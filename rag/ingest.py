@@ -203,12 +203,9 @@ def _gone(stored: dict[str, StoredDocument], roots: list[Path], present: set[str
 
 
 def remove_documents(doc_ids: list[str], settings: Settings, store: ChunkStore | None = None) -> int:
-    """Delete the named documents' chunks; returns how many documents were removed."""
-    store = store or ChunkStore(settings)
-    wanted = set(doc_ids)
-    gone = [doc for doc in store.stored_documents().values() if doc.doc_id in wanted or doc.key in wanted]
-    for doc in gone:
-        store.delete(doc.all_ids)
-    if gone:
-        store.bump_generation()
-    return len(gone)
+    """Delete the named documents' chunks; returns how many of the names were found
+    (see :func:`rag.library.remove_documents`, which also says which were not)."""
+    from .library import remove_documents as remove
+
+    removed, _ = remove(doc_ids, settings, store)
+    return len(removed)

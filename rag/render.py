@@ -23,6 +23,11 @@ def terminal_safe(text: str) -> str:
                         text)
 
 
+def source_byline(source) -> str:
+    """Outlet, author and publication date of a source (or a stored document), those that are known."""
+    return ", ".join(part for part in (source.outlet, source.author, source.published) if part)
+
+
 def render_text(answer: Answer, width: int = 100) -> str:
     """The answer, then its numbered sources with the quoted passage; every untrusted value
     (article text, titles, file names) is made terminal-safe before it is wrapped."""
@@ -32,7 +37,7 @@ def render_text(answer: Answer, width: int = 100) -> str:
         lines.append("")
         lines.append("Sources:")
         for source in answer.sources:
-            label = " — ".join(safe(part) for part in (source.title, source.outlet) if part and part != source.doc_id)
+            label = " — ".join(safe(part) for part in (source.title, source_byline(source)) if part and part != source.doc_id)
             doc_id = safe(source.doc_id)
             lines.append(f"[{source.n}] {label} ({doc_id})" if label else f"[{source.n}] {doc_id}")
             lines.append(f"    {safe(source.path)}")

@@ -43,13 +43,17 @@ class Passage:
     score: float = 0.0
     dense_score: float | None = None
     keyword_score: float | None = None
+    author: str = ""  # "" when unknown (and in indexes that predate the field)
+    published: str = ""  # YYYY-MM-DD
 
     @classmethod
     def from_row(cls, chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) -> "Passage":
         return cls(
             chunk_id=chunk_id, doc_id=str(meta.get("doc_id", "")), path=str(meta.get("path", "")),
             title=str(meta.get("title", "")), outlet=str(meta.get("outlet", "")), text=text,
-            start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), **scores,
+            start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+            author=str(meta.get("author") or meta.get("byline") or ""), published=str(meta.get("published") or ""),
+            **scores,
         )
 
 

@@ -29,6 +29,17 @@ class StoredDocument:
     expected: dict[str, int] = field(default_factory=dict)  # fingerprint -> n_chunks
     doc_id: str = ""
     title: str = ""
+    # Article metadata as stored with the chunks; "" when unknown (or the index predates the field).
+    outlet: str = ""
+    author: str = ""
+    published: str = ""  # YYYY-MM-DD
+    source: str = ""  # the file's path or the page's URL
+
+    @property
+    def chunks(self) -> int:
+        """Chunks of the stored version (the complete one, else the largest)."""
+        complete = [len(ids) for fp, ids in self.versions.items() if self.is_complete(fp)]
+        return max(complete or [len(ids) for ids in self.versions.values()] or [0])
 
     def is_complete(self, fingerprint: str) -> bool:
         return len(self.versions.get(fingerprint, ())) == self.expected.get(fingerprint, -1)
@@ -152,8 +163,12 @@ class ChunkStore:
             for chunk_id, meta in zip(ids, metadatas):
                 key = str(meta.get("doc_key", ""))
                 fingerprint = str(meta.get("fingerprint", ""))
-                doc = documents.setdefault(key, StoredDocument(
-                    key=key, doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", ""))))
+                doc = documents.get(key)
+                if doc is None:
+                    doc = documents[key] = StoredDocument(
+                        key=key, doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", "")),
+                        outlet=str(meta.get("outlet") or ""), author=str(meta.get("author") or meta.get("byline") or ""),
+                        published=str(meta.get("published") or ""), source=str(meta.get("path") or key))
                 doc.versions.setdefault(fingerprint, []).append(chunk_id)
                 doc.expected[fingerprint] = int(meta.get("n_chunks", -1))
         return documents

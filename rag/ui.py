@@ -26,6 +26,7 @@ from .config import MAX_TOP_K, Settings
 from .documents import SUPPORTED_SUFFIXES, megabytes
 from .errors import IndexMissingError, RagError, UsageError
 from .question import Turn
+from .render import source_byline
 
 EXAMPLES = [
     "What did Putin agree to on energy infrastructure?",
@@ -119,7 +120,8 @@ def sources_html(answer: Answer | None) -> str:
             cursor = end
         pieces.append(html.escape(text[cursor:]))
         title = html.escape(source.title or source.doc_id)
-        outlet = f" — {html.escape(source.outlet)}" if source.outlet else ""
+        byline = source_byline(source)
+        outlet = f" — {html.escape(byline)}" if byline else ""
         out.append(
             f'<div class="src" id="src-{source.n}"><div class="src-head">[{source.n}] {title}{outlet}</div>'
             f'<div class="src-meta">{html.escape(source.doc_id)}</div>'
@@ -155,6 +157,9 @@ def check_upload(path: Path, name: str, max_bytes: int) -> str | None:
     elif b"\x00" in head:
         return f"{name}: binary content in a {suffix} file"
     return None
+
+
+DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "date", "chunks"]
 
 
 @dataclass
@@ -242,14 +247,16 @@ class ChatService:
         return "\n".join(lines) or "no files"
 
     def documents(self) -> list[list[Any]]:
-        docs = self.store.stored_documents().values()
-        return sorted([[d.doc_id, d.title, max(len(ids) for ids in d.versions.values())] for d in docs], key=lambda r: r[0])
+        """Rows of DOCUMENT_COLUMNS, as `rag docs` lists them (rag.library)."""
+        from .library import list_documents
+
+        return [[d.id, d.title, d.outlet, d.author, d.published, d.chunks] for d in list_documents(self.store)]
 
     def remove(self, doc_id: str) -> str:
-        from .ingest import remove_documents
+        from .library import remove_documents
 
         with self._ingest_lock:
-            removed = remove_documents([doc_id], self.settings, self.store)
+            removed, _ = remove_documents([doc_id], self.settings, self.store)
             uploaded = self.upload_dir / safe_name(doc_id)
             if uploaded.is_file() and uploaded.name == doc_id:
                 uploaded.unlink()
@@ -281,7 +288,7 @@ def build_app(service: ChatService):
         with gr.Tab("Documents"):
             upload = gr.File(label="Add articles (.txt .md .html .pdf)", file_count="multiple")
             status = gr.Textbox(label="Ingest log", lines=4, interactive=False, elem_id="ingest-status")
-            table = gr.Dataframe(headers=["document", "title", "chunks"], value=service.documents, interactive=False)
+            table = gr.Dataframe(headers=DOCUMENT_COLUMNS, value=service.documents, interactive=False)
             with gr.Row():
                 remove_id = gr.Textbox(label="Document id to remove")
                 remove = gr.Button("Remove", variant="stop")

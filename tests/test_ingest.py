@@ -58,7 +58,7 @@ def test_chunks_point_at_the_cleaned_text(seed_copy: Path, settings: Settings, e
     by_doc = {meta["doc_id"]: meta for _, _, meta in rows}
     assert set(by_doc) == {p.name for p in seed_copy.iterdir()}
     bloomberg = by_doc["003_83634cac5ae714f9.txt"]
-    assert bloomberg["outlet"] == "Bloomberg News" and bloomberg["byline"] == "Greg Sullivan and Iain Marlow"
+    assert bloomberg["outlet"] == "Bloomberg News" and bloomberg["author"] == "Greg Sullivan and Iain Marlow"
     assert bloomberg["title"].startswith("Putin agrees to limit")
     assert not any("Disqus" in text for _, text, _ in rows)
 
