@@ -68,7 +68,7 @@ class Chunker:
         base = {
             "doc_key": document.source.key,
             "doc_id": document.doc_id,
-            "path": str(document.source.path),
+            "path": document.source.location,  # the file's path or the page's URL
             "title": document.display_title,
             "outlet": document.outlet or "",
             "author": document.author or "",

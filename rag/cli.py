@@ -32,9 +32,29 @@ def _store_options(parser: argparse.ArgumentParser, nested: bool = False) -> Non
     parser.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT (or $RAG_CHROMA_URL)", **default)
 
 
+def _ingest_targets(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """(paths, URLs) from the arguments and the --from-file list (one path or URL per line, # comments)."""
+    from .errors import UsageError
+    from .fetch import is_url
+
+    targets = list(args.paths)
+    if args.from_file:
+        try:
+            lines = Path(args.from_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{args.from_file}: cannot read the list: {exc}") from exc
+        targets += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not targets:
+        raise UsageError("nothing to ingest (pass PATH or URL, or --from-file FILE)")
+    if args.timeout is not None and not args.timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
+    return [t for t in targets if not is_url(t)], [t for t in targets if is_url(t)]
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
 
+    paths, urls = _ingest_targets(args)
     settings = _settings(args, prune=False if args.no_prune else None)
     bar = None
 
@@ -52,7 +72,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def log(line: str) -> None:
         print(terminal_safe(line), file=sys.stderr, flush=True)  # a file name may hold "\n" or ESC
 
-    report = ingest(args.paths, settings, log=log, progress=progress)
+    report = ingest(paths, settings, log=log, progress=progress, urls=urls, fetch_timeout=args.timeout)
     if bar is not None:
         bar.close()
     print(report.summary())
@@ -62,7 +82,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from .documents import SUPPORTED_SUFFIXES
 
         kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
-        print(f"rag: error: no supported files ({kinds}) in {', '.join(args.paths)}", file=sys.stderr)
+        print(f"rag: error: no supported files ({kinds}) in {', '.join(paths)}", file=sys.stderr)
         return 1
     if report.nothing_ingested:
         print("rag: error: none of the files could be ingested (see the skipped lines above)", file=sys.stderr)
@@ -261,7 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="add, update and prune documents in the index")
-    p.add_argument("paths", nargs="+", help="files or folders (.txt .md .html .htm .xhtml .pdf, searched recursively)")
+    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL",
+                   help="files or folders (.txt .md .html .htm .xhtml .pdf, searched recursively), or http(s) URLs of pages")
+    p.add_argument("--from-file", metavar="FILE", help="also ingest the paths and URLs listed in FILE, one per line")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="time allowed to fetch one page (default 30)")
     p.add_argument("--no-prune", action="store_true", help="keep documents that are gone from the given folders")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("-v", "--verbose", action="store_true", help="a progress line per embedded batch when there is no terminal")

@@ -39,21 +39,32 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file found under an ingest root.
+    """A file found under an ingest root, or a web page fetched by URL.
 
     Attributes:
-        path: absolute path of the file.
+        path: absolute path of the file (for a page: a name with the suffix of its content type).
         doc_id: the path relative to the folder it was found in (the file name
-            for a file given directly); shown in citations and used in filters.
+            for a file given directly, the URL for a page); shown in citations and used in filters.
+        url: the page's URL (None for a file).
     """
 
     path: Path
     doc_id: str
+    url: str | None = None
 
     @property
     def key(self) -> str:
         """Stable store key: two files never share it, even with equal doc_ids."""
-        return str(self.path)
+        return self.url or str(self.path)
+
+    @property
+    def location(self) -> str:
+        """Where the document came from: the file's path or the page's URL."""
+        return self.url or str(self.path)
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,7 @@ class Document:
 
     @property
     def display_title(self) -> str:
-        return self.title or self.source.path.name
+        return self.title or (self.source.url or self.source.path.name)
 
 
 def discover(paths: list[str | Path]) -> tuple[list[SourceFile], list[Path], list[tuple[Path, str]]]:
@@ -174,7 +185,7 @@ def parse(source: SourceFile, raw: bytes) -> Document:
     """Decode, extract and clean one file's bytes into a :class:`Document`."""
     if not raw.strip():
         raise DocumentError("empty file")
-    suffix = source.path.suffix.lower()
+    suffix = source.suffix
     warnings: list[str] = []
     heading: str | None = None
     if suffix == ".pdf":
@@ -184,7 +195,7 @@ def parse(source: SourceFile, raw: bytes) -> Document:
             raise DocumentError("binary file (contains NUL bytes), not text")
         text = _decode(raw, warnings)
         if suffix in HTML_SUFFIXES:
-            return _html_document(source, raw, text, warnings)
+            return _html_document(source, raw, text, warnings, source.url)
         if suffix in {".md", ".markdown"}:
             text, heading = _markdown_text(text)
     cleaned = clean_text(text)
@@ -202,13 +213,13 @@ def parse(source: SourceFile, raw: bytes) -> Document:
     )
 
 
-def _html_document(source: SourceFile, raw: bytes, html: str, warnings: list[str]) -> Document:
+def _html_document(source: SourceFile, raw: bytes, html: str, warnings: list[str], url: str | None = None) -> Document:
     """An HTML page: trafilatura's article text and metadata, else our own extraction.
 
     Refused (:class:`DocumentError`) when neither finds a sentence of prose: a section
     front or a page of links is navigation, not an article.
     """
-    meta = _trafilatura(html) or _Extracted("", None, None, None, None)
+    meta = _trafilatura(html, url) or _Extracted("", None, None, None, None)
     text = meta.text
     cleaned = clean_text(text)
     if not _has_prose(cleaned.text):
@@ -246,7 +257,7 @@ class _Extracted:
 _PRUNE = ["//nav", "//*[@role='navigation']", "//form", "//footer"]
 
 
-def _trafilatura(html: str) -> _Extracted | None:
+def _trafilatura(html: str, url: str | None = None) -> _Extracted | None:
     """Main text and metadata by trafilatura, or None when it finds no text."""
     import logging
     from datetime import date
@@ -257,7 +268,7 @@ def _trafilatura(html: str) -> _Extracted | None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         found = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
             prune_xpath=_PRUNE,
             # the date the page states (meta tags, JSON-LD, <time>), not one guessed from any number in it
             date_extraction_params={"original_date": True, "extensive_search": False,

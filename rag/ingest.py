@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -18,6 +18,7 @@ from .chunking import Chunk, Chunker
 from .config import Settings
 from .documents import CLEANER_VERSION, DocumentError, SourceFile, discover, parse, read_bytes
 from .embedding import Embedder
+from .fetch import DEFAULT_TIMEOUT, fetch, normalise
 from .store import ChunkStore, StoredDocument
 
 Log = Callable[[str], None]
@@ -67,11 +68,16 @@ def ingest(
     embedder: Embedder | None = None,
     log: Log | None = None,
     progress: Progress | None = None,
+    urls: list[str] | None = None,
+    fetch_timeout: float | None = None,
 ) -> IngestReport:
-    """Bring the store in line with the files under ``paths``.
+    """Bring the store in line with the files under ``paths`` and the pages at ``urls``.
 
     Args:
         paths: files and folders (searched recursively).
+        urls: web pages to fetch (see :mod:`rag.fetch`); the URL is the document id, and a
+            page whose bytes did not change since the last ingest is not processed again.
+        fetch_timeout: seconds allowed for fetching one page (default :data:`rag.fetch.DEFAULT_TIMEOUT`).
         settings: chunking, limits, store location, and whether to prune.
         store, embedder: reuse open ones (the UI, tests); opened from settings otherwise.
         log: receives one line per skipped file or warning.
@@ -83,8 +89,17 @@ def ingest(
     started = time.perf_counter()
     log = log or (lambda line: None)
     files, roots, refused = discover(paths)
+    for url in dict.fromkeys(urls or ()):
+        try:
+            page = normalise(url)
+        except DocumentError as exc:
+            refused.append((url, str(exc)))
+            continue
+        if page not in {f.key for f in files}:
+            files.append(SourceFile(Path("page"), page, url=page))
     with ingest_lock(settings, log):
-        return _ingest(files, roots, refused, settings, store, embedder, log, progress, started)
+        return _ingest(files, roots, refused, settings, store, embedder, log, progress, started,
+                       fetch_timeout or DEFAULT_TIMEOUT)
 
 
 @contextmanager
@@ -107,9 +122,9 @@ def ingest_lock(settings: Settings, log: Log) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _ingest(files: list[SourceFile], roots: list[Path], refused: list[tuple[Path, str]], settings: Settings,
+def _ingest(files: list[SourceFile], roots: list[Path], refused: list[tuple[Path | str, str]], settings: Settings,
             store: ChunkStore | None, embedder: Embedder | None, log: Log, progress: Progress | None,
-            started: float) -> IngestReport:
+            started: float, fetch_timeout: float = DEFAULT_TIMEOUT) -> IngestReport:
     store = store or ChunkStore(settings, create=True)
     embedder = embedder or Embedder(settings.embed_batch_size)
     report = IngestReport(files=len(files) + len(refused))
@@ -129,7 +144,11 @@ def _ingest(files: list[SourceFile], roots: list[Path], refused: list[tuple[Path
     for source in files:
         previous = stored.get(source.key)
         try:
-            raw = read_bytes(source, settings.max_file_bytes)
+            if source.url:
+                page = fetch(source.url, settings.max_file_bytes, fetch_timeout)
+                source, raw = replace(source, path=Path("page" + page.suffix)), page.raw
+            else:
+                raw = read_bytes(source, settings.max_file_bytes)
             fp = fingerprint(raw, settings, embedder.name)
             if previous and previous.is_complete(fp):
                 report.unchanged += 1
@@ -140,8 +159,8 @@ def _ingest(files: list[SourceFile], roots: list[Path], refused: list[tuple[Path
             _skip(report, log, source, str(exc), previous)
             continue
         for warning in document.warnings:
-            report.warnings.append((str(source.path), warning))
-            log(f"warning: {source.path}: {warning}")
+            report.warnings.append((source.location, warning))
+            log(f"warning: {source.location}: {warning}")
         chunker = chunker or Chunker(settings.chunk_size, settings.chunk_overlap)
         chunks = chunker.chunk(document, fp, {"ingested_at": time.time()})
         pending += chunks
@@ -181,8 +200,8 @@ def _ingest(files: list[SourceFile], roots: list[Path], refused: list[tuple[Path
 def _skip(report: IngestReport, log: Log, source: SourceFile, reason: str, previous: StoredDocument | None) -> None:
     if previous and previous.all_ids:
         reason += " (kept the previously ingested version)"
-    report.skipped.append((str(source.path), reason))
-    log(f"skipped: {source.path}: {reason}")
+    report.skipped.append((source.location, reason))
+    log(f"skipped: {source.location}: {reason}")
 
 
 def _embed_and_store(chunks: list[Chunk], store: ChunkStore, embedder: Embedder, batch: int, progress: Progress | None) -> None:
