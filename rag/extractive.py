@@ -90,6 +90,9 @@ class Candidate:
         return max(self.focus, self.coverage) + (self.similarity or 0.0)
 
 
+_DEMONYM = re.compile(r"(?:ian|ish|ese|an|i)$")
+
+
 def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> list[str]:
     """The ``names`` that none of ``passages`` mentions, even spelled a little differently
     ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them."""
@@ -103,6 +106,8 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
         (term,) = terms(name) or [name.lower()]
         if term in seen:
             continue
+        if _DEMONYM.search(term) and any(t[:4] == term[:4] for t in seen):
+            continue  # "Norwegian" in the question, "Norway" in the article
         if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):
             missing.append(name)
     return missing
@@ -136,14 +141,30 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     pattern = TYPE_PATTERNS.get(kind)
     if pattern is None:
         return ()
+    # A count is not a number that measures something else ("two minutes", "1-1", "2002", "£5m"),
+    # unless the question asks for that unit ("how many minutes").
+    taken = [] if kind != "count" else [
+        (q.start, q.start + len(q.surface)) for q in quantities
+        if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
+    ] + [(m.start(), m.end()) for m in re.finditer(r"\b\d{1,3}-\d{1,3}\b|\b(?:1[89]|20)\d\d\b", text)]
     spans = []
     for m in pattern.finditer(text):
-        new = [w for w in words(m.group(0)) if w not in question_words and w not in {"in", "at", "to", "from", "the", "of"}]
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        new = [w for w in words(m.group(0)) if w not in question_words and w not in {"in", "at", "to", "from", "the", "of"}
+               and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
+        if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
+            continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):
             spans.append((m.start(), m.end()))
     return tuple(spans)
+
+
+def _same_stem(word: str, others: set[str]) -> bool:
+    """``word`` is a form of one of ``others`` ("Sweden" of "Swedish", "Russia" of "Russian")."""
+    return len(word) >= 5 and any(len(o) >= 5 and word[:4] == o[:4] for o in others)
 
 
 def _weights(question_terms: Sequence[str], keyword: KeywordIndex | None) -> dict[str, float]:
@@ -235,6 +256,26 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
     about_focus = (c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
                    or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity))
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
+
+
+def _stated_nearby(ranked: list[Candidate], answering: list[Candidate], cfg: ReaderSettings, kind: str) -> list[Candidate]:
+    """Typed sentences that answer in the context of a sentence about the question.
+
+    News writing states the event first and the figure or name after it ("Spectators were
+    evacuated from the stadium… More than 70,000 people left the ground."): a sentence that is
+    about the asked subject but states no value of the asked kind lends its evidence to the next
+    sentence of its passage, and to the passage's typed sentences that hold some of the focus words.
+    """
+    about = [c for c in ranked if not c.typed and _answers_it(c, False, cfg, kind)][:2]
+    found = []
+    for c in ranked:
+        if not c.typed or c in answering or not c.named or c.context < cfg.min_context:
+            continue
+        for a in about:
+            if c.passage == a.passage and (c.index == a.index + 1 or (c.focus >= cfg.min_focus and c.similarity is not None)):
+                found.append(c)
+                break
+    return found
 
 
 def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE, keep: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
@@ -456,6 +497,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         typed_kind = kind in TYPED
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
         answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
+        if typed_kind:
+            answering += _stated_nearby(ranked, answering, cfg, kind)
         if not answering:
             if len(kinds) > 1 and chosen:
                 continue  # one part of a two-part question unanswered: say what is known
@@ -463,9 +506,13 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if kind in ENTITY_TYPES:
             # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
             # answers; one that restates the question does not.
-            named_new = [c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
+            named_new = ([c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
+                         or _stated_nearby(ranked, answering, cfg, kind)[:1])
             if named_new:
                 answering = named_new + [c for c in answering if c not in named_new]
+            elif not any(c.typed for c in answering):
+                # Sentences about the subject that name no one (nowhere) new do not say who (where).
+                return abstention(question, "extractive", [*flags, "no_typed_answer"])
         best = answering[0]
         if len(kinds) > 1:
             question_words = set(words(profile.standalone))
@@ -502,7 +549,9 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
     follower = _continuation(best, ranked)
     if follower and follower.score >= 0.5 * best.score:
         options.append(follower)
-    options += [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score]
+    # Another source on the same point: it must hold some of the question's focus, not only its names.
+    options += [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score
+                and (c.focus > 0 or not profile.focus)]
     covered = set(terms(lead.text))
     for cand in options:
         text = _statement(lead_span(cand, profile, cfg))

@@ -278,3 +278,45 @@ def test_chat_in_the_terminal_keeps_the_conversation(seeds_index: Settings):
     assert result.returncode == 0, result.stderr
     assert "(searched for: How long was it? (What did Putin order" in result.stdout
     assert "30 days" in result.stdout and "(conversation forgotten)" in result.stdout
+
+
+# Three short articles written for these tests: the event first, the figure or name it asks for after.
+_NEWS = {
+    "arena.txt": "Arena evacuated during cup final\n\nFans were evacuated from the Riverside Arena on Saturday after a "
+                 "fire alarm during the cup final between Harbour City and Northgate. More than 18,000 people left the "
+                 "stands with the score at 2-2 and only four minutes left to play. The final will be replayed next week, "
+                 "the league said.\n",
+    "ferry.txt": "Ferry order for Norway\n\nFjord Lines has confirmed that it will build its new electric ferry at a "
+                 "shipyard in Norway. The yard in Ulsteinvik has been at the centre of rumours about job cuts. The "
+                 "ferry is due to enter service in two years.\n",
+    "flood.txt": "Flood barrier talks\n\nGovernor Paul Reyes met the city's engineers on Monday to discuss the new "
+                 "flood barrier. Governor Paul Reyes said the barrier would be finished before the autumn storms.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def news_pipeline(tmp_path_factory, embedder) -> Pipeline:
+    corpus = tmp_path_factory.mktemp("news")
+    for name, text in _NEWS.items():
+        (corpus / name).write_text(text)
+    settings = Settings.load(index_dir=tmp_path_factory.mktemp("news-index"))
+    ingest([corpus], settings, embedder=embedder)
+    return Pipeline(settings)
+
+
+@pytest.mark.parametrize("question, fact", [
+    # The count is in the sentence after the one that restates the question; "four minutes" and
+    # "2-2" are numbers, but they measure time and the score, not people.
+    ("How many fans were evacuated from the Riverside Arena during the cup final?", "18,000"),
+    # "Norway" is the country the question already names ("Norwegian"): the town is in the next sentence.
+    ("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?", "Ulsteinvik"),
+])
+def test_the_asked_value_may_follow_the_sentence_about_the_event(news_pipeline: Pipeline, question: str, fact: str):
+    answer = news_pipeline.ask(question)
+    assert fact in answer.text and not answer.abstained, answer.text
+
+
+def test_who_is_not_answered_by_the_person_the_question_names(news_pipeline: Pipeline):
+    # Every sentence about the meeting names only people the question already names.
+    answer = news_pipeline.ask("Who translated for Governor Paul Reyes during the meeting about the flood barrier?")
+    assert answer.abstained, answer.text
