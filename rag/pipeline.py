@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from .answer import Answer, Answerer
 from .config import Settings
 from .errors import IndexMissingError, UsageError
+from .injection import looks_like_injection
 from .question import QuestionProfile, Turn, analyze, is_followup
 from .retrieval import Mode, Retriever
 from .store import ChunkStore
@@ -135,5 +136,7 @@ class Pipeline:
         answer = self.answerer.answer(profile, passages)
         timings["answer"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
+        # Whatever the backend, an answer read from passages that address a model says so.
+        suspected = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
         return answer.completed(question=question, standalone=profile.standalone, timings_ms=timings,
-                                retrieved=[(p.chunk_id, p.doc_id) for p in passages])
+                                retrieved=[(p.chunk_id, p.doc_id) for p in passages], flags=suspected)

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .injection import looks_like_injection  # noqa: F401  (re-exported: the readers import it from here)
+
 # Function words plus question words: they say nothing about which passage answers.
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does doing done for from had has have having he her
@@ -110,15 +112,3 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start + lead, start + len(piece.rstrip())))
         start = end
     return spans
-
-
-_INJECTION = re.compile(
-    r"(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier)\s+(instructions|prompts?|rules)"
-    r"|\byou are now\b|\bsystem prompt\b|\bnew instructions\b|</?(passage|system|instructions?)>",
-    re.I,
-)
-
-
-def looks_like_injection(text: str) -> bool:
-    """Text that addresses a language model rather than the reader: never quoted as an answer."""
-    return bool(_INJECTION.search(text))
