@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(20, ge=0, description="Token overlap between consecutive chunks of one document.")
     embed_batch_size: int = Field(64, ge=1, description="Chunks embedded per batch (and written per Chroma call).")
     max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are skipped with a reason.")
+    max_upload_mb: float = Field(
+        100.0, gt=0,
+        description="Largest web request (all the files of one upload together, with their multipart framing): the "
+        "web server refuses a bigger one with 413 before storing it. Keep it above max_file_mb.",
+    )
     prune: bool = Field(True, description="Remove documents that are gone from the folders being ingested.")
 
     top_k: int = Field(6, ge=1, le=MAX_TOP_K, description="Passages given to the answerer.")
@@ -120,3 +125,7 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)

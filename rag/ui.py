@@ -11,6 +11,7 @@ uploads are ingested under one lock.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import tempfile
@@ -159,6 +160,67 @@ def check_upload(path: Path, name: str, max_bytes: int) -> str | None:
     return None
 
 
+class RequestSizeLimit:
+    """ASGI middleware: the web server refuses a request whose body is over ``max_bytes``.
+
+    Gradio limits each uploaded *file* (``max_file_size``) but not a request: one upload of many
+    files under the per-file limit could fill the disk. A declared ``Content-Length`` over the
+    limit is answered 413 at once, before a byte of the body is read or stored. A body without one
+    (chunked) or longer than declared is counted as it arrives; past the limit the next read raises
+    the multipart parser's own error, on which Gradio's upload routes delete the temp files already
+    written and answer 413 (any other route gets a 413 from here).
+    """
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    def _refusal(self) -> str:
+        # "maximum allowed size" is the phrase Gradio's upload route maps to 413
+        return (f"Request body exceeded maximum allowed size of {self.max_bytes} bytes "
+                f"({megabytes(self.max_bytes)}, the limit for one upload request).")
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._send_413(send)
+            return
+        from starlette.formparsers import MultiPartException
+
+        received = 0
+        started = False
+
+        async def counting_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise MultiPartException(self._refusal())
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except MultiPartException:
+            if started or received <= self.max_bytes:
+                raise
+            await self._send_413(send)
+
+    async def _send_413(self, send) -> None:
+        body = self._refusal().encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
 DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "date", "chunks"]
 
 
@@ -241,10 +303,18 @@ class ChatService:
             with self._ingest_lock:
                 settings = self.settings.model_copy(update={"prune": False})
                 report = ingest(accepted, settings, store=self.store, embedder=self.embedder,
-                                log=lambda line: lines.append(line), progress=progress)
+                                log=lambda line: lines.append(self._public(line)), progress=progress)
             lines.append(f"ingested: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
                          f"{len(report.skipped)} skipped; {report.chunks_embedded} chunks embedded")
         return "\n".join(lines) or "no files"
+
+    def _public(self, line: str) -> str:
+        """An ingest log line for a web client: uploaded files by name, no path on this server
+        ("skipped: /srv/…/uploads/a.html: no text left" showed where the index lives)."""
+        for folder, inside, bare in ((self.upload_dir, "", "uploads"), (Path(self.settings.index_dir), "index/", "index")):
+            for form in sorted({str(folder.resolve()), str(folder)}, key=len, reverse=True):
+                line = line.replace(form + os.sep, inside).replace(form, bare)
+        return line
 
     def documents(self) -> list[list[Any]]:
         """Rows of DOCUMENT_COLUMNS, as `rag docs` lists them (rag.library)."""
@@ -263,11 +333,35 @@ class ChatService:
         return f"removed {doc_id}" if removed else f"no document {doc_id!r}"
 
 
+def is_gradio_upload(path: Path) -> bool:
+    """Whether ``path`` is a regular file in Gradio's upload folder (not a link, not elsewhere)."""
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()).resolve()
+    return not path.is_symlink() and path.is_file() and path.resolve().is_relative_to(folder) and path.resolve() != folder
+
+
+def discard_upload(path: Path) -> None:
+    """Delete Gradio's temp copy of an uploaded file, and the folder Gradio made for it (named by
+    the content's hash) when that is left empty."""
+    from gradio.utils import get_upload_folder
+
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    if folder.resolve() != Path(get_upload_folder()).resolve():
+        try:
+            folder.rmdir()  # only if empty: another upload of the same content may still be there
+        except OSError:
+            pass
+
+
 def build_app(service: ChatService):
     """The Gradio Blocks app (launch it with :func:`launch`)."""
     import gradio as gr
 
-    with gr.Blocks(title="Newsdesk RAG", analytics_enabled=False) as app:
+    # delete_cache: a file sent to /gradio_api/upload but never to an event (no one calls do_upload)
+    # is deleted after an hour, and every temp file when the server stops
+    with gr.Blocks(title="Newsdesk RAG", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         state = gr.State(lambda: ChatState([]))
         gr.Markdown("## Newsdesk — ask the articles\nEvery sentence cites its source; click a marker [n] to see the passage.")
         with gr.Tab("Chat"):
@@ -321,15 +415,20 @@ def build_app(service: ChatService):
             return [], sources_html(None), ChatState([])
 
         def do_upload(files, progress=gr.Progress()):
-            if not files:
+            # Gradio's file data as sent (preprocess=False below: gr.File's own preprocessing left an
+            # empty temp file in Gradio's folder per uploaded file, never deleted). Gradio has checked
+            # that each path is one of its uploads; checked again here, as these files get deleted.
+            files = files if isinstance(files, list) else [files] if files else []
+            pairs = [(f["path"], f.get("orig_name") or Path(f["path"]).name) for f in files
+                     if isinstance(f, dict) and isinstance(f.get("path"), str) and is_gradio_upload(Path(f["path"]))]
+            if not pairs:
                 return "no files", service.documents()
-            pairs = [(f if isinstance(f, str) else f.name, Path(f if isinstance(f, str) else f.name).name) for f in files]
             progress(0, desc="checking and reading files")
             try:
                 status = service.upload(pairs, lambda done, total: progress(done / max(total, 1), desc=f"embedded {done}/{total} chunks"))
             finally:
                 for temp_path, _ in pairs:  # accepted files were copied, refused ones are not wanted
-                    Path(temp_path).unlink(missing_ok=True)
+                    discard_upload(Path(temp_path))
             return status, service.documents()
 
         def do_remove(doc_id):
@@ -340,7 +439,7 @@ def build_app(service: ChatService):
         ask.click(respond, inputs, outputs, api_name="ask_stream")
         question.submit(respond, inputs, outputs, api_name=False)
         clear.click(reset, None, [chatbot, sources, state], api_name=False)
-        upload.upload(do_upload, upload, [status, table], api_name="upload")
+        upload.upload(do_upload, upload, [status, table], api_name="upload", preprocess=False)
         remove.click(do_remove, remove_id, [status, table], api_name="remove")
 
         def api_ask(message: str, history: list[str] | None = None, backend_name: str | None = None, k: int | None = None) -> str:
@@ -349,6 +448,11 @@ def build_app(service: ChatService):
             import json
 
             try:
+                if not isinstance(message, str):
+                    raise UsageError(f"the question must be text, not {type(message).__name__}")
+                if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
+                    # a string or numbers were read as turns: "abc" became three questions "a", "b", "c"
+                    raise UsageError("history must be a list of the earlier questions, as strings")
                 answer = service.ask(message, list(history or []), backend_name, k)
             except RagError as exc:
                 raise gr.Error(str(exc)) from exc  # the client gets the reason, not a generic error
@@ -376,11 +480,15 @@ def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: 
     service = ChatService(settings)
     app = build_app(service)
     app.queue(default_concurrency_limit=8)
+    from starlette.middleware import Middleware
+
     try:
-        # max_file_size: the web server itself refuses an oversized upload, before it is stored
+        # The web server itself refuses an oversized upload before it is stored: a file over
+        # max_file_size (Gradio's check), a request over max_upload_bytes (RequestSizeLimit).
         _, url, _ = app.launch(server_name=host, server_port=port, auth=parse_auth(auth), share=share,
                                prevent_thread_lock=True, css=CSS, js=JS, quiet=True, footer_links=[],
-                               max_file_size=settings.max_file_bytes)
+                               max_file_size=settings.max_file_bytes,
+                               app_kwargs={"middleware": [Middleware(RequestSizeLimit, max_bytes=settings.max_upload_bytes)]})
     except OSError as exc:  # Gradio: "Cannot find empty port in range: 7860-7860"
         raise RagError(f"cannot serve on {host}:{port}: the port is in use or not allowed ({exc})") from exc
     return app, url, service
