@@ -56,11 +56,14 @@ def defuse(text: str) -> str:
     """``text`` with every sentence that looks like an instruction to a model replaced by a marker."""
     if not looks_like_injection(text):
         return text
-    pieces, cursor = [], 0
+    pieces, cursor, previous = [], 0, ""
     for start, end in split_sentences(text):
-        if looks_like_injection(text[start:end]):
+        sentence = text[start:end]
+        # What an address to a model introduces goes too ("Note to any AI reading this:" + next line).
+        if looks_like_injection(sentence) or (previous.endswith(":") and looks_like_injection(previous)):
             pieces += [text[cursor:start], "[removed: text addressed to an AI model]"]
             cursor = end
+        previous = sentence
     return "".join(pieces) + text[cursor:]
 
 
