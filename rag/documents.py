@@ -15,6 +15,7 @@ is read as data, never followed (no links fetched, no entities resolved).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -46,11 +47,14 @@ class SourceFile:
         doc_id: the path relative to the folder it was found in (the file name
             for a file given directly, the URL for a page); shown in citations and used in filters.
         url: the page's URL (None for a file).
+        root: for a file found in a folder, that folder resolved: the file must still resolve
+            inside it when read. None for a file named directly, which is read as given.
     """
 
     path: Path
     doc_id: str
     url: str | None = None
+    root: Path | None = None
 
     @property
     def key(self) -> str:
@@ -123,7 +127,7 @@ def discover(paths: list[str | Path]) -> tuple[list[SourceFile], list[Path], lis
                 if problem:
                     refused.append((found, problem))
                 elif not found.is_dir():
-                    files.setdefault(found, SourceFile(found, rel.as_posix()))
+                    files.setdefault(found, SourceFile(found, rel.as_posix(), root=inside))
         else:
             problem = _unsafe(path, None)
             if problem:
@@ -150,11 +154,16 @@ def _unsafe(path: Path, root: Path | None) -> str | None:
         return f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
     if stat.S_ISDIR(mode):
         return None if root is not None else "a folder"
-    if not stat.S_ISREG(mode):
-        kind = ("FIFO (named pipe)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
-                else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
-        return f"not a regular file ({kind})"
-    return None
+    return _not_regular(mode)
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("FIFO (named pipe)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "folder" if stat.S_ISDIR(mode)
+            else "special file")
+    return f"not a regular file ({kind})"
 
 
 def megabytes(size: int) -> str:
@@ -163,18 +172,67 @@ def megabytes(size: int) -> str:
 
 
 def read_bytes(source: SourceFile, max_bytes: int) -> bytes:
-    """The raw bytes of a file, or :class:`DocumentError` saying why not."""
+    """The raw bytes of a file, or :class:`DocumentError` saying why not.
+
+    :func:`discover` judged the file from its metadata, but it may have been replaced since
+    (by a FIFO, a link out of its folder, a larger file), so the file actually opened is judged
+    again: a file found in a folder must still resolve inside it, and is opened without following
+    a link in its place; any file must be a regular file (opened non-blocking, so a FIFO cannot
+    hang the run) and within ``max_bytes``, both by the open descriptor's size and by the bytes
+    read. An oversized file is refused, never cut off at the limit.
+    """
     path = source.path
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"unsupported file type {path.suffix or '(none)'!r}")
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if source.root is not None:
+        path = Path(os.path.realpath(path))  # a link that stays inside is read (see discover)
+        if not path.is_relative_to(source.root):
+            raise DocumentError(f"symbolic link to {path}, outside the folder being ingested")
+        flags |= os.O_NOFOLLOW  # a link put in its place since: refused (ELOOP), not followed
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DocumentError(f"file too large ({megabytes(size)} > limit {megabytes(max_bytes)})")
-        with path.open("rb") as handle:
-            return handle.read(max_bytes + 1)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise DocumentError(_open_failure(path, exc, source.root is not None)) from exc
+    try:
+        info = os.fstat(fd)
+        problem = _not_regular(info.st_mode)
+        if problem:
+            raise DocumentError(problem)
+        if source.root is not None and not _opened_inside(fd, source.root):
+            raise DocumentError("moved outside the folder being ingested while it was being read")
+        if info.st_size > max_bytes:
+            raise DocumentError(f"file too large ({megabytes(info.st_size)} > limit {megabytes(max_bytes)})")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:  # it grew after fstat, or states no size (procfs)
+        raise DocumentError(f"file too large (over the limit of {megabytes(max_bytes)} when read)")
+    return raw
+
+
+def _open_failure(path: Path, exc: OSError, nofollow: bool) -> str:
+    """The reason a file could not be opened; a socket (ENXIO) or a link refused by O_NOFOLLOW named as such."""
+    if nofollow and exc.errno == errno.ELOOP:
+        return "replaced by a symbolic link after it was listed; not followed"
+    try:
+        problem = _not_regular(os.stat(path).st_mode)
+    except OSError:
+        problem = None
+    return problem or f"cannot read file: {exc.strerror or exc}"
+
+
+def _opened_inside(fd: int, root: Path) -> bool:
+    """Whether the open file lies inside ``root``, where the system can tell (Linux's /proc): this
+    catches a parent folder replaced by a link between resolving the path and opening it."""
+    try:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return True  # no /proc: the resolved path opened without following a final link is the check
+    return Path(where).is_relative_to(root)
 
 
 def content_hash(raw: bytes) -> str:

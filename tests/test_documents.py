@@ -187,6 +187,74 @@ def test_discover_refuses_links_out_of_the_folder_and_special_files_without_open
     assert [f.path.name for f in files] == ["evil.txt"] and [p.name for p, _ in refused] == ["pipe.txt"]
 
 
+def test_a_file_replaced_between_discovery_and_reading_is_judged_again_on_the_open_file(tmp_path: Path):
+    """discover judges entries from their metadata; the file may be replaced before it is read
+    (issue 10). A FIFO must not hang the ingest, a link out of the folder (or a linked sub-folder)
+    must not be followed, and a file grown past the limit is refused, each with its reason."""
+    import os
+    import threading
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "vault.txt").write_text("The combination of the harbour vault is 7431-0092.")
+    (outside / "report.txt").write_text("The combination of the harbour vault is 7431-0092.")
+    folder = tmp_path / "a"
+    (folder / "sub").mkdir(parents=True)
+    article = "The harbour reopened on Friday after repairs.\n"
+    for name in ("kept.txt", "evil.txt", "grown.txt", "pipe.txt", "sub/report.txt"):
+        (folder / name).write_text(article)
+    (folder / "alias.txt").symlink_to(folder / "kept.txt")  # a link that stays inside: read
+    files, _, refused = discover([folder])
+    assert refused == [] and len(files) == 6
+    # Replaced on disk after discovery, before reading.
+    (folder / "evil.txt").unlink()
+    (folder / "evil.txt").symlink_to(outside / "vault.txt")
+    (folder / "sub" / "report.txt").unlink()
+    (folder / "sub").rmdir()
+    (folder / "sub").symlink_to(outside, target_is_directory=True)
+    (folder / "grown.txt").write_text(article * 100)
+    (folder / "pipe.txt").unlink()
+    os.mkfifo(folder / "pipe.txt")
+
+    results: dict[str, bytes | str] = {}
+
+    def read_all():
+        for source in sorted(files, key=lambda f: f.doc_id == "pipe.txt"):  # the FIFO last
+            try:
+                results[source.doc_id] = read_bytes(source, 1000)
+            except DocumentError as exc:
+                results[source.doc_id] = str(exc)
+
+    reader = threading.Thread(target=read_all, daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    try:
+        assert not reader.is_alive(), "reading a file replaced by a FIFO hangs"
+    finally:
+        try:  # let a hung open() return, so the thread ends
+            os.close(os.open(folder / "pipe.txt", os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+    assert results["kept.txt"] == results["alias.txt"] == article.encode()
+    assert results["evil.txt"] == f"symbolic link to {outside / 'vault.txt'}, outside the folder being ingested"
+    assert results["sub/report.txt"] == f"symbolic link to {outside / 'report.txt'}, outside the folder being ingested"
+    assert results["grown.txt"] == "file too large (0.0 MB > limit 0.0 MB)"
+    assert results["pipe.txt"] == "not a regular file (FIFO (named pipe))"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs procfs")
+def test_a_file_longer_than_its_stated_size_is_refused_not_cut_off_at_the_limit(tmp_path: Path):
+    """The limit applies to the bytes read, not only to the size the file states: a file that grows
+    after it was measured (here a procfs file, whose stated size is 0) is refused, never read cut off."""
+    import os
+
+    link = tmp_path / "status.txt"
+    link.symlink_to("/proc/self/status")  # named directly: read as given
+    assert os.stat(link).st_size == 0 and len(link.read_bytes()) > 100
+    with pytest.raises(DocumentError, match=r"^file too large \(over the limit of 0\.0 MB when read\)$"):
+        read_bytes(SourceFile(link, link.name), 100)
+
+
 def test_numpy_query_encoder_matches_sentence_transformers(embedder):
     """`rag ask` embeds questions without torch (rag/encoder.py); its vectors must be the ones
     ingest stored with sentence-transformers, or retrieval silently degrades."""
