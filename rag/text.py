@@ -54,7 +54,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import Stemmer  # PyStemmer (Snowball); a dependency of llama-index-retrievers-bm25
+    import Stemmer  # PyStemmer (Snowball), a direct dependency (pyproject.toml)
 
     return Stemmer.Stemmer("english")
 
