@@ -382,6 +382,29 @@ def _quantity_of_focus(q: Quantity, c: Candidate, profile: QuestionProfile) -> b
     return head is None or head in asked or (terms(head) or [""])[0] in asked
 
 
+# Verbs that frame a quantity question ("how long did it last", "how much did it cost"): they say
+# how the value is asked, not what it is the value of.
+_QUANTITY_FRAMES = frozenset(terms("last lasted take took cost spend spent pay paid long much many worth")
+                             + terms("between during after before within since"))  # and words that relate things
+# Words news writing uses for one and the same event or thing.
+_SAME_THING = tuple(frozenset(terms(group)) for group in (
+    "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
+))
+
+
+def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool:
+    """Is the quantity said of the thing it is asked for (the call, not the truce)? That thing, or
+    another word for it, must stand in the clause of the quantity or the one before it ("The
+    conversation, | which lasted roughly 90 minutes")."""
+    asked = {t for t in profile.focus if t not in _QUANTITY_FRAMES}
+    if not asked:
+        return True
+    before = c.text[:q.start + len(q.surface)]
+    pieces = [before[a:b] for a, b in _clauses(before, keep=((q.start, len(before)),))]
+    present = set(terms(" ".join(pieces[-2:])))
+    return any(t in present or any(t in g and g & present for g in _SAME_THING) for t in asked)
+
+
 def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate,
               cfg: ReaderSettings) -> tuple[list[AnswerSentence], Conflict] | None:
     """Sources that state incompatible values of the asked quantity, about the asked thing."""
@@ -396,7 +419,8 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
         if (cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs or not cand.named
                 or cand.focus <= 0 or cand.evidence < cfg.conflict_evidence):
             continue
-        fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)]
+        fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
+                   and _of_asked_thing(q, cand, profile)]
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)

@@ -291,6 +291,11 @@ _NEWS = {
                  "ferry is due to enter service in two years.\n",
     "flood.txt": "Flood barrier talks\n\nGovernor Paul Reyes met the city's engineers on Monday to discuss the new "
                  "flood barrier. Governor Paul Reyes said the barrier would be finished before the autumn storms.\n",
+    # Two accounts of one call that disagree on its length, and the length of the truce it agreed.
+    "truce-a.txt": "Presidents agree truce\n\nThe presidents of Arland and Belmark agreed a truce in a phone call that "
+                   "lasted two hours. The truce would last 30 days, officials in Arland said.\n",
+    "truce-b.txt": "Truce agreed by phone\n\nThe conversation between the presidents of Arland and Belmark lasted "
+                   "roughly 40 minutes, according to the palace in Belmark. The truce is a first step toward a peace deal.\n",
 }
 
 
@@ -333,3 +338,12 @@ def test_what_an_address_to_a_model_introduces_is_not_quoted(tmp_path: Path, emb
     answer = Pipeline(settings).ask("After how many years did the lighthouse keeper of Port Ellen retire?")
     assert "forty" in answer.text and "ninety-nine" not in answer.text, answer.text
     assert "injection_suspected" in answer.flags
+
+
+def test_a_conflict_is_about_the_asked_thing_only(news_pipeline: Pipeline):
+    # The call's two lengths disagree; the truce's length is stated once: no conflict about the truce.
+    truce = news_pipeline.ask("How long would the truce between Arland and Belmark last?")
+    assert "30 days" in truce.text and not truce.conflicts, truce.text
+    # "The conversation" is the call: both of its lengths are shown side by side.
+    call = news_pipeline.ask("How long did the phone call between the presidents of Arland and Belmark last?")
+    assert call.conflicts and "two hours" in call.text and "40 minutes" in call.text, call.text
