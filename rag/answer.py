@@ -75,8 +75,9 @@ class Answer:
 
     def completed(self, *, question: str, standalone: str, timings_ms: dict[str, float],
                   retrieved: Sequence[tuple[str, str]], flags: Sequence[str] = ()) -> "Answer":
-        """This answer with what the pipeline knows about the run that produced it."""
-        return replace(self, question=question, standalone_question=standalone, timings_ms=dict(timings_ms),
+        """This answer with what the pipeline knows about the run that produced it (its timings
+        join the backend's own, e.g. a model's time to first token)."""
+        return replace(self, question=question, standalone_question=standalone, timings_ms={**self.timings_ms, **timings_ms},
                        retrieved=tuple(retrieved), flags=tuple(dict.fromkeys([*self.flags, *flags])))
 
     def to_dict(self) -> dict[str, Any]:

