@@ -261,26 +261,6 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
 
 
-def _stated_nearby(ranked: list[Candidate], answering: list[Candidate], cfg: ReaderSettings, kind: str) -> list[Candidate]:
-    """Typed sentences that answer in the context of a sentence about the question.
-
-    News writing states the event first and the figure or name after it ("Spectators were
-    evacuated from the stadium… More than 70,000 people left the ground."): a sentence that is
-    about the asked subject but states no value of the asked kind lends its evidence to the next
-    sentence of its passage, and to the passage's typed sentences that hold some of the focus words.
-    """
-    about = [c for c in ranked if not c.typed and _answers_it(c, False, cfg, kind)][:2]
-    found = []
-    for c in ranked:
-        if not c.typed or c in answering or not c.named or c.context < cfg.min_context:
-            continue
-        for a in about:
-            if c.passage == a.passage and (c.index == a.index + 1 or (c.focus >= cfg.min_focus and c.similarity is not None)):
-                found.append(c)
-                break
-    return found
-
-
 def _clauses(text: str, cut: re.Pattern[str] = _CLAUSE, keep: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """(start, end) of the clauses of a sentence, cut at punctuation and at "which"/"who"/"but",
     never inside a ``keep`` span ("two and a half hours")."""
@@ -524,8 +504,6 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         typed_kind = kind in TYPED
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
         answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
-        if typed_kind:
-            answering += _stated_nearby(ranked, answering, cfg, kind)
         if not answering:
             if len(kinds) > 1 and chosen:
                 continue  # one part of a two-part question unanswered: say what is known
@@ -533,8 +511,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if kind in ENTITY_TYPES:
             # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
             # answers; one that restates the question does not.
-            named_new = ([c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
-                         or _stated_nearby(ranked, answering, cfg, kind)[:1])
+            named_new = [c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
             if named_new:
                 answering = named_new + [c for c in answering if c not in named_new]
             elif profile.names and not any(c.typed for c in answering):

@@ -309,16 +309,30 @@ def news_pipeline(tmp_path_factory, embedder) -> Pipeline:
     return Pipeline(settings)
 
 
-@pytest.mark.parametrize("question, fact", [
-    # The count is in the sentence after the one that restates the question; "four minutes" and
-    # "2-2" are numbers, but they measure time and the score, not people.
-    ("How many fans were evacuated from the Riverside Arena during the cup final?", "18,000"),
-    # "Norway" is the country the question already names ("Norwegian"): the town is in the next sentence.
-    ("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?", "Ulsteinvik"),
-])
-def test_the_asked_value_may_follow_the_sentence_about_the_event(news_pipeline: Pipeline, question: str, fact: str):
-    answer = news_pipeline.ask(question)
-    assert fact in answer.text and not answer.abstained, answer.text
+def test_a_count_is_not_a_number_that_measures_time_or_a_score():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    text = "More than 18,000 people left the stands with the score at 2-2 and only four minutes left to play in 2024."
+    asked = set(words("How many fans were evacuated from the Riverside Arena during the cup final?"))
+    assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["18,000"]
+    # ...unless the question asks for that unit.
+    asked = set(words("How many minutes were left to play?"))
+    assert "four" in [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))]
+
+
+def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
+    answer = news_pipeline.ask("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?")
+    # "Norwegian" is not a name the articles lack ("Norway"), and "Norway" is not the town's name.
+    assert "unknown_name" not in answer.flags and "in Norway" not in answer.text, (answer.flags, answer.text)
+
+
+@pytest.mark.xfail(strict=True, reason="the value is in the sentence after the one about the event; reading it "
+                   "(passage-supported answers) answered unseen unanswerables too, so it was taken out (issue 9, open)")
+def test_the_asked_value_may_follow_the_sentence_about_the_event(news_pipeline: Pipeline):
+    answer = news_pipeline.ask("How many fans were evacuated from the Riverside Arena during the cup final?")
+    assert "18,000" in answer.text, answer.text
 
 
 def test_who_is_not_answered_by_the_person_the_question_names(news_pipeline: Pipeline):
