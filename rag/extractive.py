@@ -21,7 +21,7 @@ from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
 from .quantities import Quantity, extract
-from .question import TYPED, QuestionProfile, contrast_violated
+from .question import TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
 from .text import looks_like_injection, normalize, split_sentences, terms, words
 
@@ -496,17 +496,20 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     if unknown:
         return abstention(question, "extractive", [*flags, "unknown_name"],
                           f"The articles don't say: they don't mention {' '.join(unknown)}.")
-    kinds = profile.types if profile.parts else (profile.answer_type,)
+    parts = part_profiles(profile)
+    kinds = tuple(p.answer_type for p in parts)
     chosen: list[Candidate] = []
     spans: list[AnswerSentence] = []
-    for kind in kinds:
-        part = profile if len(kinds) == 1 else replace(profile, answer_type=kind)
+    missing: list[str] = []
+    for part in parts:
+        kind = part.answer_type
         typed_kind = kind in TYPED
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
         answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
         if not answering:
-            if len(kinds) > 1 and chosen:
-                continue  # one part of a two-part question unanswered: say what is known
+            if len(kinds) > 1:
+                missing.append("no_typed_answer" if typed_kind else "low_evidence")
+                continue  # one part of a two-part question unanswered: say what is known of the others
             return abstention(question, "extractive", [*flags, "no_typed_answer" if typed_kind else "low_evidence"])
         if kind in ENTITY_TYPES:
             # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
@@ -517,9 +520,12 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             elif profile.names and not any(c.typed for c in answering):
                 # Sentences about a named subject that name no one (nowhere) else do not say who (where).
                 # (Unnamed subjects are often answered by a description: "the lighthouse keeper".)
+                if len(kinds) > 1:
+                    missing.append("no_typed_answer")
+                    continue
                 return abstention(question, "extractive", [*flags, "no_typed_answer"])
         best = answering[0]
-        if len(kinds) > 1:
+        if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
             question_words = set(words(profile.standalone))
             whole = next((c for c in answering[:5] if all(
                 _answer_spans(k, c.text, question_words, extract(c.text)) for k in kinds)), None)
@@ -540,6 +546,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             chosen.append(best)
         if len(kinds) == 1:
             spans += _support(best, lead, answering, ranked, part, cfg)
+    if not spans:
+        return abstention(question, "extractive", [*flags, *dict.fromkeys(missing)])
     return finalize(question, spans, passages, "extractive", threshold, flags=flags)
 
 

@@ -10,7 +10,7 @@ two things at once, and how a follow-up was resolved.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, question_terms, terms
@@ -28,7 +28,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                  rf"|\bwhat (?:length|period)\b"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
-    ("amount", r"\bby how much\b|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
+    ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
+               r"|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline)"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
@@ -222,6 +223,21 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
         terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
         followup=bool(history) and standalone != question or bool(context), context_terms=context, referent=referent,
     )
+
+
+def part_profiles(profile: QuestionProfile) -> tuple[QuestionProfile, ...]:
+    """One profile per part of a question that asks several things ("What truce had Ukraine offered,
+    and how did Washington react?"), each with its own answer type, focus, terms and names, and the
+    conversation of the whole; the profile itself for a question that asks one thing."""
+    if not profile.parts:
+        return (profile,)
+    subs: dict[tuple, QuestionProfile] = {}
+    for text in profile.parts:
+        own = analyze(text)
+        sub = replace(profile, answer_type=own.answer_type, types=(own.answer_type,), focus=own.focus or profile.focus,
+                      terms=own.terms or profile.terms, names=own.names, attribute=own.attribute, parts=())
+        subs.setdefault((sub.answer_type, sub.focus), sub)
+    return tuple(subs.values())
 
 
 def contrast_violated(profile: QuestionProfile, sentence_terms: set[str]) -> bool:

@@ -290,7 +290,7 @@ _NEWS = {
                  "shipyard in Norway. The yard in Ulsteinvik has been at the centre of rumours about job cuts. The "
                  "ferry is due to enter service in two years.\n",
     "flood.txt": "Flood barrier talks\n\nGovernor Paul Reyes met the city's engineers on Monday to discuss the new "
-                 "flood barrier. Governor Paul Reyes said the barrier would be finished before the autumn storms.\n",
+                 "flood barrier. Governor Paul Reyes said the barrier would be finished by October.\n",
     # Two accounts of one call that disagree on its length, and the length of the truce it agreed.
     "truce-a.txt": "Presidents agree truce\n\nThe presidents of Arland and Belmark agreed a truce in a phone call that "
                    "lasted two hours. The truce would last 30 days, officials in Arland said.\n",
@@ -361,3 +361,11 @@ def test_a_conflict_is_about_the_asked_thing_only(news_pipeline: Pipeline):
     # "The conversation" is the call: both of its lengths are shown side by side.
     call = news_pipeline.ask("How long did the phone call between the presidents of Arland and Belmark last?")
     assert call.conflicts and "two hours" in call.text and "40 minutes" in call.text, call.text
+
+
+def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
+    # Both parts ask for a date, about two different things in two articles.
+    answer = news_pipeline.ask("When will Governor Paul Reyes's flood barrier be finished, and when will the cup final be replayed?")
+    assert "October" in answer.text and "next week" in answer.text, answer.text
+    cited = {answer.sources[n - 1].doc_id for s in answer.sentences for n in s.citations}
+    assert cited == {"flood.txt", "arena.txt"}, cited
