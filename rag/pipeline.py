@@ -109,7 +109,7 @@ class Pipeline:
         if not missing:
             return []
         have = {p.chunk_id for p in passages}
-        found = self.retriever.retrieve(f"{' '.join(missing)} {profile.standalone}", 3, mode="bm25", where=where, keyword=keyword)
+        found = self.retriever.retrieve(f"{' '.join(missing)} {profile.query}", 3, mode="bm25", where=where, keyword=keyword)
         return [p for p in found if p.chunk_id not in have and len(names_missing_from(missing, [p])) < len(missing)][:2]
 
     def ask(self, question: str, history: Sequence[Turn | str] = (), *, top_k: int | None = None,
@@ -127,8 +127,8 @@ class Pipeline:
         profile = self.analyze(question, history)
         timings["condense"] = (time.perf_counter() - started) * 1000
         mark = time.perf_counter()
-        vector = self._question_vector(profile.standalone) if mode != "bm25" else None
-        passages = self.retriever.retrieve(profile.standalone, top_k or self.settings.top_k, mode=mode, where=where,
+        vector = self._question_vector(profile.query) if mode != "bm25" else None
+        passages = self.retriever.retrieve(profile.query, top_k or self.settings.top_k, mode=mode, where=where,
                                            vector=None if vector is None else vector.tolist(), keyword=keyword)
         passages += self._name_passages(profile, passages, where, keyword)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000

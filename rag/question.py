@@ -98,6 +98,14 @@ class QuestionProfile:
     followup: bool = False
     context_terms: tuple[str, ...] = ()  # terms of the conversation a follow-up leans on
     referent: str = ""  # what a pronoun of a follow-up was resolved to
+    search: str = ""  # what retrieval looks for, when more than the standalone question (see ``query``)
+
+    @property
+    def query(self) -> str:
+        """The text to retrieve passages for: the standalone question, and for a follow-up whose
+        pronoun was resolved, the question it follows too ("Did Trump think they could end the
+        war?" after "What did Trump say on Sunday night…?" is about what he said then)."""
+        return self.search or self.standalone
 
     @property
     def quantity(self) -> str | None:
@@ -206,6 +214,10 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
     return standalone, "", tuple(terms(context_text))
 
 
+def _last_question(history: Sequence[Turn | str]) -> str:
+    return history[-1].question if isinstance(history[-1], Turn) else str(history[-1])
+
+
 def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfile:
     """Read ``question`` (with the conversation before it) once: see :class:`QuestionProfile`."""
     question = question.strip()
@@ -222,6 +234,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
         question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,
         terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
         followup=bool(history) and standalone != question or bool(context), context_terms=context, referent=referent,
+        search=f"{standalone} ({_last_question(history)})" if referent else "",
     )
 
 

@@ -291,3 +291,12 @@ def test_contrast_end_is_not_start():
 def test_profile_quantity(question: str, quantity: str | None, typed: bool):
     profile = analyze(question)
     assert profile.quantity == quantity and profile.typed is typed
+
+
+def test_a_resolved_pronoun_still_searches_with_the_question_it_follows():
+    previous = "What did Trump say on Sunday night that he expected to discuss with Putin?"
+    profile = analyze("Did he think they could actually end the war?", [previous])
+    assert profile.standalone == "Did Trump think they could actually end the war?"
+    assert previous in profile.query and profile.standalone in profile.query
+    alone = analyze("How long did the Trump-Putin call last?")
+    assert alone.query == alone.standalone == alone.question
