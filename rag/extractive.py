@@ -333,6 +333,10 @@ def _window(text: str, c: Candidate, profile: QuestionProfile, cfg: ReaderSettin
             hi += 1
         else:
             break
+    # A clause that starts in lower case ("has confirmed that…", "was given a standing ovation")
+    # lost its subject to the cut: take the clause before it back while the span stays short.
+    while lo > 0 and text[clauses[lo][0]].islower() and size(lo - 1, hi) <= cfg.lead_words:
+        lo -= 1
     return text[clauses[lo][0]:clauses[hi][1]].strip(" ,;:")
 
 

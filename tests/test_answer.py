@@ -369,3 +369,18 @@ def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipelin
     assert "October" in answer.text and "next week" in answer.text, answer.text
     cited = {answer.sources[n - 1].doc_id for s in answer.sentences for n in s.citations}
     assert cited == {"flood.txt", "arena.txt"}, cited
+
+
+def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
+    from rag.config import ReaderSettings
+    from rag.extractive import Candidate, _answer_spans, lead_span
+    from rag.quantities import extract
+    from rag.question import analyze
+    from rag.text import words
+
+    profile = analyze("How long was the standing ovation for the musical on its opening night?")
+    text = ("The lavish musical production, which has cost nine million pounds to bring to the stage, was given a "
+            "ten-minute standing ovation on its opening night in London, critics at the theatre said on Monday.")
+    answers = _answer_spans("duration", text, set(words(profile.standalone)), extract(text))
+    span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+    assert "ten-minute" in span and span.startswith("The lavish musical production"), span
