@@ -39,11 +39,7 @@ def _ingest_targets(args: argparse.Namespace) -> tuple[list[str], list[str]]:
 
     targets = list(args.paths)
     if args.from_file:
-        try:
-            lines = Path(args.from_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{args.from_file}: cannot read the list: {exc}") from exc
-        targets += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        targets += [line for line in _lines(args.from_file, "the list") if not line.startswith("#")]
     if not targets:
         raise UsageError("nothing to ingest (pass PATH or URL, or --from-file FILE)")
     if args.timeout is not None and not args.timeout > 0:
@@ -90,16 +86,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lines(path: str, what: str) -> list[str]:
+    """The non-blank lines of a --from-file list, stripped; a file that cannot be read is a usage error."""
+    from .errors import UsageError
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read {what}: {exc}") from exc
+    return [line.strip() for line in lines if line.strip()]
+
+
 def _questions(args: argparse.Namespace) -> list[str]:
     from .errors import UsageError
 
     questions = list(args.questions)
     if args.from_file:
-        try:
-            lines = Path(args.from_file).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{args.from_file}: cannot read questions: {exc}") from exc
-        questions += [line.strip() for line in lines if line.strip()]
+        questions += _lines(args.from_file, "questions")
     if not questions:
         raise UsageError("no question given (pass QUESTION or --from-file FILE)")
     for question in questions:
