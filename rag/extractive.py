@@ -48,6 +48,7 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
+_PAST_DATE = re.compile(r"\b(?:last|ago|yesterday|earlier|previously)\b", re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 # The stated quantities that answer a quantity question: "how much more does X cost" is often
@@ -153,6 +154,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue
         new = [w for w in words(m.group(0)) if w not in question_words and w not in {"in", "at", "to", "from", "the", "of"}
                and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
+        if kind == "date" and "will" in question_words and _PAST_DATE.search(m.group(0)):
+            continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):

@@ -384,3 +384,16 @@ def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     answers = _answer_spans("duration", text, set(words(profile.standalone)), extract(text))
     span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
     assert "ten-minute" in span and span.startswith("The lavish musical production"), span
+
+
+def test_when_will_is_not_answered_by_when_it_happened(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "summit.txt").write_text(
+        "Harbour talks\n\nThe mayors of Lindholm and Ostervik met at the harbour office last week to discuss the "
+        "ferry link. A second meeting of the two mayors is planned, but no date has been set.\n")
+    settings = Settings.load(index_dir=tmp_path / "index")
+    ingest([corpus], settings, embedder=embedder)
+    pipeline = Pipeline(settings)
+    assert pipeline.ask("When will the mayors of Lindholm and Ostervik meet again?").abstained
+    assert "last week" in pipeline.ask("When did the mayors of Lindholm and Ostervik meet?").text
