@@ -33,7 +33,10 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline)"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
-    ("count", r"\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"),
+    ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
+    ("count", r"\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
+              r"|\bin (?:(?:mega|kilo|giga)watts|mw|gw|(?:kilo)?met(?:re|er)s|km|miles|tonnes|tons|barrels|lit(?:re|er)s|gallons"
+              r"|acres|hectares|square \w+)\s*\??$"),  # a measure asked in a unit: a number must answer
     ("time", r"\b(?:at )?what time\b"),
     ("score", r"\bwhat (?:was|is|were) the (?:final |half-time |full-time )?(?:score|scoreline|result)\b|\bby what score\b"),
     ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"

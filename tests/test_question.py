@@ -47,6 +47,10 @@ ANSWER_TYPE_CASES = [
     ("How much higher were food prices in March than a year earlier?", "amount"),  # a comparative is a change
     ("How much more does the new model cost than the old one?", "amount"),
     ("How much cheaper are the tickets this year?", "amount"),
+    # a measure asked in a unit
+    ("What is the generating capacity of the new wind farm in megawatts?", "count"),
+    ("How far is the new airport from the city centre in kilometres?", "count"),
+    ("What was the club's annual revenue in euros?", "money"),
     # money
     ("How much did the club pay for the striker?", "money"),
     ("How much will the new stadium cost?", "money"),
