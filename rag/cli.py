@@ -267,16 +267,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask_options(parser: argparse.ArgumentParser) -> None:
+def _answer_options(parser: argparse.ArgumentParser) -> None:
     _store_options(parser)
     parser.add_argument("--backend", choices=BACKENDS, help="answer backend (default extractive, or $RAG_BACKEND)")
     parser.add_argument("--top-k", type=int, help="passages given to the answerer (default 6, or $RAG_TOP_K)")
+    parser.add_argument("--retrieval", choices=["dense", "hybrid", "bm25"], help="retrieval mode (default dense, or $RAG_RETRIEVAL)")
+
+
+def _ask_options(parser: argparse.ArgumentParser) -> None:
+    """Answer options plus the filters, which ask and chat apply to every question."""
+    _answer_options(parser)
     parser.add_argument("--doc", help="only search this document id")
     parser.add_argument("--outlet", help="only search articles from this outlet (as `rag docs` shows it)")
     parser.add_argument("--since", metavar="DATE", help="only search articles published on or after DATE "
                         "(YYYY-MM-DD, YYYY-MM or YYYY); articles with no known date are left out")
     parser.add_argument("--until", metavar="DATE", help="only search articles published on or before DATE")
-    parser.add_argument("--retrieval", choices=["dense", "hybrid", "bm25"], help="retrieval mode (default dense, or $RAG_RETRIEVAL)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -326,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--auth", help="user:pass, or a file of user:pass lines, required to log in")
-    _ask_options(p)
+    _answer_options(p)  # no filters: the web UI searches every document (it took them and ignored them)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("chat", help="interactive multi-turn chat in the terminal")

@@ -344,3 +344,13 @@ def test_size_messages_use_the_unit_of_the_setting(tmp_path: Path):
     big.write_bytes(b"w " * (21 * 2**19))  # 21 MB in the setting's unit
     result = rag("ingest", str(big), "--index", str(tmp_path / "index"), "-q", env={"RAG_MAX_FILE_MB": "20"}, timeout=120)
     assert "too large (21.0 MB > limit 20.0 MB)" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("option", [["--doc", "a.txt"], ["--outlet", "Reuters"], ["--since", "2025"], ["--until", "2025"]])
+def test_serve_refuses_filters_it_would_not_apply(option, capsys):
+    from rag.cli import main
+
+    # The web UI searches every document; `rag serve --doc X` used to accept the filter and ignore it.
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", *option])
+    assert exit_.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
