@@ -32,4 +32,4 @@ def make_answerer(settings: Settings, keyword: Callable = lambda: None, relevanc
         return ExtractiveReader(settings, keyword, relevance)
     from .llm import make_llm
 
-    return make_llm(settings)
+    return make_llm(settings, keyword, relevance)

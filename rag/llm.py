@@ -26,7 +26,7 @@ from typing import Protocol, Sequence
 
 from .answer import CITATION, Answer, AnswerSentence
 from .citations import abstention, attribute, finalize
-from .config import Settings
+from .config import ReaderSettings, Settings
 from .errors import RagError
 from .question import QuestionProfile
 from .retrieval import Passage
@@ -96,14 +96,64 @@ def defuse(text: str) -> str:
     return "".join(pieces) + text[cursor:]
 
 
-def fence(passages: Sequence[Passage]) -> str:
-    """Passages as numbered, fenced data blocks; fence-like tags inside them are defused."""
+def fence(passages: Sequence[Passage], texts: dict[int, str] | None = None) -> str:
+    """Passages as numbered, fenced data blocks; fence-like tags inside them are defused.
+
+    ``texts`` (passage number -> text) replaces what each block holds, e.g. by the passage's
+    question-relevant sentences; passages missing from it are left out (their numbers are kept)."""
     blocks = []
     for n, passage in enumerate(passages, start=1):
-        text = re.sub(r"</?\s*passage[^>]*>", "[tag removed]", passage.text, flags=re.I)
+        if texts is not None and n not in texts:
+            continue
+        text = re.sub(r"</?\s*passage[^>]*>", "[tag removed]", passage.text if texts is None else texts[n], flags=re.I)
         title = re.sub(r"[<>\"\n]", " ", passage.title)[:200]
         blocks.append(f'<passage n="{n}" title="{title}">\n{text}\n</passage>')
     return "\n\n".join(blocks)
+
+
+def relevant_sentences(profile: QuestionProfile, passages: Sequence[Passage], keyword=None, relevance=None,
+                       cfg: ReaderSettings = ReaderSettings(), budget: int = 220, follow: int = 3) -> dict[int, str]:
+    """The compressed context: passage number -> its question-relevant sentences, in passage order.
+
+    Sentences are ranked by the extractive reader's scoring (rag.extractive.candidates, with
+    embedding similarity), taken best first (every asked type in turn for a several-part
+    question) up to ``budget`` words; the ``follow`` best also bring the sentence after them,
+    where news writing often states the figure or name. Non-adjacent sentences are joined by " … ".
+    """
+    from .extractive import _with_similarity, candidates
+    from .question import TYPED
+
+    kinds = profile.types if profile.parts else (profile.answer_type,)
+    rankings = []
+    for kind in kinds:
+        part = profile if len(kinds) == 1 else replace(profile, answer_type=kind)
+        rankings.append(_with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, kind in TYPED))
+    by_position = {(c.passage, c.index): c for ranked in rankings for c in ranked}
+    order = [c for group in zip(*rankings) for c in group] if len(rankings) > 1 else rankings[0] if rankings else []
+    chosen: set[tuple[int, int]] = set()
+    words = 0
+    for rank, c in enumerate(order):
+        keys = [(c.passage, c.index)] + ([(c.passage, c.index + 1)] if rank < follow else [])
+        for key in keys:
+            if key in chosen or key not in by_position:
+                continue
+            size = len(by_position[key].text.split())
+            if words + size > budget:
+                continue
+            chosen.add(key)
+            words += size
+        if words >= budget:
+            break
+    texts: dict[int, str] = {}
+    for n in sorted({p for p, _ in chosen}):
+        indexes = sorted(i for p, i in chosen if p == n)
+        pieces = []
+        for k, i in enumerate(indexes):
+            if k and i != indexes[k - 1] + 1:
+                pieces.append("…")
+            pieces.append(by_position[(n, i)].text)
+        texts[n] = " ".join(pieces)
+    return texts
 
 
 def parse_sentences(output: str) -> list[AnswerSentence]:
@@ -182,8 +232,11 @@ def condense_messages(question: str, history: Sequence[str]) -> Messages:
 class GenerativeBackend:
     """A chat model that answers from passages and condenses follow-ups."""
 
-    def __init__(self, chat: Chat, name: str, where: str, threshold: float, max_tokens: int = 256):
+    def __init__(self, chat: Chat, name: str, where: str, threshold: float, max_tokens: int = 256,
+                 context: str = "passages", keyword=lambda: None, relevance=None, reader: ReaderSettings = ReaderSettings()):
         self.chat, self.name, self.where, self.threshold, self.max_tokens = chat, name, where, threshold, max_tokens
+        # "sentences": the model reads the question-relevant sentences of each passage, not all of it.
+        self.context, self._keyword, self._relevance, self.reader = context, keyword, relevance, reader
 
     def _reply(self, messages: Messages, max_tokens: int | None = None) -> Reply:
         try:
@@ -192,7 +245,11 @@ class GenerativeBackend:
             raise LLMUnavailableError(f"the {self.name} backend at {self.where} did not answer: {type(exc).__name__}: {exc}") from exc
 
     def messages(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Messages:
-        prompt = f"{fence(passages)}\n\nQuestion: {profile.standalone}\nAnswer (with [n] citations):"
+        texts = None
+        if self.context == "sentences" and passages:
+            relevance = self._relevance(profile.standalone) if self._relevance else None
+            texts = relevant_sentences(profile, passages, self._keyword(), relevance, self.reader) or None
+        prompt = f"{fence(passages, texts)}\n\nQuestion: {profile.standalone}\nAnswer (with [n] citations):"
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}]
 
     def answer(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Answer:
@@ -251,8 +308,10 @@ def model_path(settings: Settings) -> Path:
     return PACKAGED_MODEL if PACKAGED_MODEL.is_file() else smollm2_path()
 
 
-def make_llm(settings: Settings) -> GenerativeBackend:
-    """The backend named by ``settings.backend`` (not "extractive")."""
+def make_llm(settings: Settings, keyword=lambda: None, relevance=None) -> GenerativeBackend:
+    """The backend named by ``settings.backend`` (not "extractive"); ``keyword`` and ``relevance``
+    as for the extractive reader (they rank the sentences of the compressed context)."""
+    context = dict(context=settings.llm_context, keyword=keyword, relevance=relevance, reader=settings.reader)
     if settings.backend == "openai":
         try:
             from llama_index.llms.openai_like import OpenAILike
@@ -262,7 +321,7 @@ def make_llm(settings: Settings) -> GenerativeBackend:
             model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
             is_chat_model=True, timeout=settings.llm_timeout, max_retries=0, temperature=0.0, max_tokens=256,
         )
-        return GenerativeBackend(ServerChat(llm), "openai", settings.llm_base_url, settings.support_threshold)
+        return GenerativeBackend(ServerChat(llm), "openai", settings.llm_base_url, settings.support_threshold, **context)
     if settings.backend == "llamacpp":
         try:
             import llama_cpp  # noqa: F401
@@ -276,5 +335,5 @@ def make_llm(settings: Settings) -> GenerativeBackend:
             chat = LlamaCppChat(path, n_threads=settings.llm_threads)
         except Exception as exc:
             raise LLMUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
-        return GenerativeBackend(chat, "llamacpp", str(path), settings.support_threshold)
+        return GenerativeBackend(chat, "llamacpp", str(path), settings.support_threshold, **context)
     raise RagError(f"backend {settings.backend!r} is not generative")
