@@ -204,3 +204,19 @@ def test_llamacpp_prompt_is_the_ggufs_chat_template(smollm2_backend):
         assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n"), prompt[:80]
         assert "\nuser:" not in prompt and "\nassistant:" not in prompt  # llama-index's generic rendering
     assert "<|im_start|>assistant\nWhen did the new iPhone go on sale?<|im_end|>" in prompts[0]  # the examples are turns
+
+
+def test_compressed_context_keeps_passage_numbers_and_the_answer():
+    """RAG_LLM_CONTEXT=sentences: the model reads the relevant sentences under each passage's own
+    number (so its citations still point at the passages verification checks), and less text."""
+    from rag.llm import fence, relevant_sentences
+    from rag.retrieval import Passage
+
+    filler = "The weather in the region was mild for the season and markets were quiet. " * 6
+    texts = [filler + "Officials said the talks would resume next month.",
+             filler + "The phone call between the two leaders lasted about 90 minutes, aides said. " + filler]
+    passages = [Passage(f"c{i}", f"d{i}", f"d{i}.txt", f"T{i}", "", t, 0, len(t)) for i, t in enumerate(texts, 1)]
+    chosen = relevant_sentences(analyze("How long did the phone call last?"), passages, budget=40)
+    assert "lasted about 90 minutes" in chosen[2]
+    compressed = fence(passages, chosen)
+    assert '<passage n="2"' in compressed and len(compressed) < len(fence(passages)) / 3
