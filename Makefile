@@ -3,14 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --disable-pip-version-check -c constraints.txt
-# llama-cpp-python builds from source. GGML_NATIVE would also turn on the AMX path, which segfaults on this
-# CPU family, so the instruction sets are named: AVX-512 (VBMI, VNNI, BF16) and AVX-VNNI on, AMX off.
-# Against the former AVX2-only flags: prompt processing 65 -> 99 tokens/s for Qwen2.5-1.5B Q4_K_M, generation
-# unchanged (bench/llm_speed.md). On a CPU without AVX-512, set LLAMA_CMAKE_ARGS to the AVX2 line below.
-LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
-	-DGGML_AVX_VNNI=ON -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON \
-	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
-# AVX2 only: -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+# llama-cpp-python builds from source, for the CPU it is built on. GGML_NATIVE would also turn on the AMX path,
+# which segfaults on this CPU family, so the instruction sets are named: where the CPU has them, AVX-512 (VBMI,
+# VNNI, BF16) and AVX-VNNI on, AMX off; elsewhere AVX2 only. Against AVX2 only, prompt processing went
+# 65 -> 99 tokens/s for Qwen2.5-1.5B Q4_K_M, generation unchanged (bench/llm_speed.md). Override with LLAMA_CMAKE_ARGS.
+CPU_FLAGS    := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+LLAMA_AVX2   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_AVX512 := $(LLAMA_AVX2) -DGGML_AVX_VNNI=ON -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON \
+	-DGGML_AVX512_BF16=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+HAS_AVX512   := $(and $(filter avx512f,$(CPU_FLAGS)),$(filter avx512vbmi,$(CPU_FLAGS)),$(filter avx512_vnni,$(CPU_FLAGS)),$(filter avx512_bf16,$(CPU_FLAGS)),$(filter avx_vnni,$(CPU_FLAGS)))
+LLAMA_CMAKE_ARGS ?= $(if $(HAS_AVX512),$(LLAMA_AVX512),$(LLAMA_AVX2))
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
