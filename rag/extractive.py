@@ -524,7 +524,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             named_new = [c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
             if named_new:
                 answering = named_new + [c for c in answering if c not in named_new]
-            elif profile.names and not any(c.typed for c in answering):
+            elif part.names and not any(c.typed for c in answering):
                 # Sentences about a named subject that name no one (nowhere) else do not say who (where).
                 # (Unnamed subjects are often answered by a description: "the lighthouse keeper".)
                 if len(kinds) > 1:
