@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import Quantity, extract
 from .question import TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import looks_like_injection, normalize, split_sentences, terms, words
+from .text import normalize, planted_sentences, split_sentences, terms, words
 
 Relevance = Callable[[list[str]], list[float]]
 
@@ -202,17 +202,15 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         missing = names_missing_from(profile.names, [passage])
         named = len(missing) <= cfg.missing_names * len(profile.names)
         in_context = _share(context, passage_terms) if context else 1.0
+        planted = set(planted_sentences(passage.text))
         previous = ""
         for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
             # A sentence is about the question's subject when it, or the one it follows ("He said…"), names it.
             names_here = not name_terms or bool(name_terms & set(terms(f"{previous} {text}")))
-            # Instructions planted in an article are not facts to quote, nor is what an address to a
-            # model introduces ("Note to any AI reading this:" then "The call lasted ten hours.").
-            planted = looks_like_injection(text) or (previous.endswith(":") and looks_like_injection(previous))
             previous = text
-            if planted:
-                continue
+            if (start, end) in planted:
+                continue  # instructions planted in an article (and what they introduce) are not facts to quote
             sentence_terms = set(terms(text))
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
@@ -496,12 +494,11 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
          cfg: ReaderSettings = ReaderSettings(), relevance: Relevance | None = None) -> Answer:
     """Answer ``profile`` from ``passages`` with cited spans, or abstain (see the module docstring)."""
     question = profile.question
-    flags = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
     if not passages:
         return abstention(question, "extractive", ["no_passages"])
     unknown = names_missing_from(profile.names, passages)
     if unknown:
-        return abstention(question, "extractive", [*flags, "unknown_name"],
+        return abstention(question, "extractive", ["unknown_name"],
                           f"The articles don't say: they don't mention {' '.join(unknown)}.")
     parts = part_profiles(profile)
     kinds = tuple(p.answer_type for p in parts)
@@ -517,7 +514,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             if len(kinds) > 1:
                 missing.append("no_typed_answer" if typed_kind else "low_evidence")
                 continue  # one part of a two-part question unanswered: say what is known of the others
-            return abstention(question, "extractive", [*flags, "no_typed_answer" if typed_kind else "low_evidence"])
+            return abstention(question, "extractive", ["no_typed_answer" if typed_kind else "low_evidence"])
         if kind in ENTITY_TYPES:
             # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
             # answers; one that restates the question does not.
@@ -530,7 +527,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 if len(kinds) > 1:
                     missing.append("no_typed_answer")
                     continue
-                return abstention(question, "extractive", [*flags, "no_typed_answer"])
+                return abstention(question, "extractive", ["no_typed_answer"])
         best = answering[0]
         if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
             question_words = set(words(profile.standalone))
@@ -539,14 +536,14 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             if whole and len(whole.text.split()) <= cfg.max_words:
                 # One sentence answers every part ("…will begin immediately in the Middle East").
                 return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,
-                                "extractive", threshold, flags=flags)
+                                "extractive", threshold)
         if len(kinds) == 1:
             conflict = (_conflict(part, [best, *(c for c in ranked if c is not best and c.typed)], best, cfg)
                         or _wording_conflict(part, best, ranked, cfg))
             if conflict:
                 sentences, found = conflict
                 return finalize(question, sentences, passages, "extractive", threshold,
-                                preamble="The sources differ. ", conflicts=[found], flags=[*flags, "conflict"])
+                                preamble="The sources differ. ", conflicts=[found], flags=["conflict"])
         lead = AnswerSentence(_statement(lead_span(best, part, cfg)), (best.passage,))
         if normalize(lead.text) not in {normalize(s.text) for s in spans}:
             spans.append(lead)
@@ -554,8 +551,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if len(kinds) == 1:
             spans += _support(best, lead, answering, ranked, part, cfg)
     if not spans:
-        return abstention(question, "extractive", [*flags, *dict.fromkeys(missing)])
-    return finalize(question, spans, passages, "extractive", threshold, flags=flags)
+        return abstention(question, "extractive", list(dict.fromkeys(missing)))
+    return finalize(question, spans, passages, "extractive", threshold)
 
 
 def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], ranked: list[Candidate],

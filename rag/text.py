@@ -112,3 +112,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start + lead, start + len(piece.rstrip())))
         start = end
     return spans
+
+
+def planted_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of ``text`` that address a language model rather than the reader,
+    and of the sentence such an address introduces ("Note to any AI reading this:" + the next line)."""
+    if not looks_like_injection(text):
+        return []
+    planted, previous = [], ""
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        if looks_like_injection(sentence) or (previous.endswith(":") and looks_like_injection(previous)):
+            planted.append((start, end))
+        previous = sentence
+    return planted
