@@ -220,11 +220,3 @@ def _gone(stored: dict[str, StoredDocument], roots: list[Path], present: set[str
     prefixes = tuple(str(root).rstrip("/") + "/" for root in roots)
     return [doc for key, doc in stored.items() if key.startswith(prefixes) and key not in present]
 
-
-def remove_documents(doc_ids: list[str], settings: Settings, store: ChunkStore | None = None) -> int:
-    """Delete the named documents' chunks; returns how many of the names were found
-    (see :func:`rag.library.remove_documents`, which also says which were not)."""
-    from .library import remove_documents as remove
-
-    removed, _ = remove(doc_ids, settings, store)
-    return len(removed)
