@@ -48,7 +48,7 @@ SETS = [
     ("gold_unseen.jsonl", "unseen-", MIXED,
      {"single": 14, "unanswerable": 10, "followup": 5, "multi": 4, "conflict": 3}, 44),
 ]
-BBC_ALLOWED_TYPES = {"single", "unanswerable"}
+BBC_ALLOWED_TYPES = {"single", "multi", "followup", "unanswerable"}
 BBC_CATEGORIES = {"business", "entertainment", "politics", "sport", "tech"}
 
 _TR = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
