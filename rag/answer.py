@@ -5,13 +5,18 @@ An :class:`Answer` is immutable: backends build it through
 pipeline adds what only it knows (timings, the standalone question, what was
 retrieved) with :meth:`Answer.completed`. The CLI's JSON, the UI and the eval
 all read the same object through :meth:`Answer.to_dict`.
+
+Streamed, an answer is a sequence of typed pieces (:data:`Piece`): :class:`Draft` pieces
+with the text a model writes as it writes it (unverified), then one :class:`Final` with the
+verified :class:`Answer`, which replaces the draft. A backend with no model yields only the
+:class:`Final`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence, Union
 
 if TYPE_CHECKING:
     from .question import QuestionProfile
@@ -72,6 +77,7 @@ class Answer:
     flags: tuple[str, ...] = ()  # e.g. "removed_unsupported", "conflict", "injection_suspected"
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: tuple[tuple[str, str], ...] = ()  # (chunk_id, doc_id), best first
+    removed: tuple[str, ...] = ()  # sentences a model wrote that verification dropped (not supported by the sources)
 
     def completed(self, *, question: str, standalone: str, timings_ms: dict[str, float],
                   retrieved: Sequence[tuple[str, str]], flags: Sequence[str] = ()) -> "Answer":
@@ -100,7 +106,41 @@ class Answer:
             "backend": self.backend,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "retrieved": [list(r) for r in self.retrieved],
+            "removed": list(self.removed),
         }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Text a model has just written (a delta: join them for the draft so far). Unverified: it is
+    shown as a draft and replaced by the :class:`Final` answer."""
+
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "draft", "text": self.text}
+
+
+@dataclass(frozen=True)
+class Final:
+    """The verified answer: its sentences with their citations, sources, conflicts and flags, and
+    the model's sentences that verification removed (``answer.removed``). Always the last piece."""
+
+    answer: Answer
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "final", "answer": self.answer.to_dict()}
+
+
+Piece = Union[Draft, Final]
+
+
+def final_answer(pieces: Iterable[Piece]) -> Answer:
+    """The answer of a stream of pieces (its drafts consumed and dropped)."""
+    for piece in pieces:
+        if isinstance(piece, Final):
+            return piece.answer
+    raise RuntimeError("the answer stream ended without a final answer")
 
 
 class Answerer(Protocol):
@@ -115,3 +155,20 @@ class Answerer(Protocol):
     def condense(self, question: str, history: Sequence[Any]) -> str | None:
         """A standalone form of a follow-up, or None to keep the rule-based resolution."""
         ...
+
+
+class StreamingAnswerer(Answerer, Protocol):
+    """A backend that can show its answer as it is written (the generative ones)."""
+
+    def stream(self, profile: "QuestionProfile", passages: Sequence["Passage"]) -> Iterator[Piece]:
+        """:class:`Draft` pieces as the model writes, then the :class:`Final` verified answer."""
+        ...
+
+
+def answer_pieces(answerer: Answerer, profile: "QuestionProfile", passages: Sequence["Passage"]) -> Iterator[Piece]:
+    """The answerer's pieces: its own stream when it has one, else just its :class:`Final` answer."""
+    stream = getattr(answerer, "stream", None)
+    if stream is None:
+        yield Final(answerer.answer(profile, passages))
+    else:
+        yield from stream(profile, passages)

@@ -12,6 +12,10 @@ fenced as data, with anything that looks like our fence or an instruction to the
 neutralised, and every sentence the model writes goes through the same citation check as the
 extractive answers (:func:`rag.citations.finalize`): a small model's hallucinations are
 dropped, and an answer with nothing supported left becomes an abstention.
+
+Answers stream: :meth:`GenerativeBackend.stream` yields the model's text as :class:`Draft`
+pieces while it is written, then the verified answer as one :class:`Final`;
+:meth:`GenerativeBackend.answer` is that stream's final answer.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import os
 import re
 import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
-from .answer import CITATION, Answer, AnswerSentence
+from .answer import CITATION, Answer, AnswerSentence, Draft, Final, Piece, final_answer
 from .citations import abstention, attribute, finalize
 from .config import ReaderSettings, Settings
 from .errors import RagError
@@ -72,9 +77,26 @@ class Reply:
 
 
 class Chat(Protocol):
-    """A chat model: messages in (system, user, assistant turns), the reply out."""
+    """A chat model: messages in (system, user, assistant turns), the reply out, whole or streamed."""
 
     def __call__(self, messages: Messages, max_tokens: int) -> Reply: ...
+
+    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str | Reply]:
+        """Each piece of text as the model writes it, then the whole :class:`Reply`."""
+        ...
+
+
+class StreamingChat:
+    """A chat whose whole reply is the end of its stream: subclasses implement :meth:`stream`."""
+
+    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str | Reply]:
+        raise NotImplementedError
+
+    def __call__(self, messages: Messages, max_tokens: int) -> Reply:
+        for piece in self.stream(messages, max_tokens):
+            if isinstance(piece, Reply):
+                return piece
+        raise RuntimeError("the model's stream ended without a reply")
 
 
 class LLMUnavailableError(RagError):
@@ -168,10 +190,11 @@ def parse_sentences(output: str) -> list[AnswerSentence]:
     return merged
 
 
-class LlamaCppChat:
+class LlamaCppChat(StreamingChat):
     """A local GGUF model through llama-cpp-python's chat completion: the prompt is rendered with
-    the model's own chat template (``tokenizer.chat_template`` in the GGUF). Greedy, streamed
-    internally to time the first token. One model context: concurrent callers take turns."""
+    the model's own chat template (``tokenizer.chat_template`` in the GGUF). Greedy, streamed as
+    llama.cpp produces the tokens. One model context: concurrent callers take turns (a stream holds
+    the model until it ends or is closed)."""
 
     def __init__(self, path: Path, n_ctx: int = 4096, n_threads: int | None = None):
         from llama_cpp import Llama
@@ -179,36 +202,50 @@ class LlamaCppChat:
         self.model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count() or 1, verbose=False)
         self._lock = threading.Lock()
 
-    def __call__(self, messages: Messages, max_tokens: int) -> Reply:
+    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str | Reply]:
         with self._lock:
             started, first, pieces = time.perf_counter(), None, []
-            for chunk in self.model.create_chat_completion(messages, temperature=0.0, max_tokens=max_tokens, stream=True):
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    first = first or time.perf_counter()
-                    pieces.append(piece)
+            chunks = self.model.create_chat_completion(messages, temperature=0.0, max_tokens=max_tokens, stream=True)
+            try:
+                for chunk in chunks:
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        first = first or time.perf_counter()
+                        pieces.append(piece)
+                        yield piece
+            finally:
+                chunks.close()  # a consumer that stops early ends the generation, before the lock is released
             # What is in the context now is the prompt and the generated tokens (one chunk each).
             prompt_tokens = self.model.n_tokens - len(pieces)
-        return Reply("".join(pieces).strip(), prompt_tokens, None if first is None else (first - started) * 1000,
-                     (time.perf_counter() - started) * 1000)
+        yield Reply("".join(pieces).strip(), prompt_tokens, None if first is None else (first - started) * 1000,
+                    (time.perf_counter() - started) * 1000)
 
 
-class ServerChat:
-    """An OpenAI-compatible server's chat endpoint (the server applies the model's template)."""
+class ServerChat(StreamingChat):
+    """An OpenAI-compatible server's chat endpoint (the server applies the model's template),
+    streamed (server-sent events, through llama-index's ``stream_chat``)."""
 
     def __init__(self, llm):
         self.llm = llm  # a llama-index OpenAILike with is_chat_model=True
 
-    def __call__(self, messages: Messages, max_tokens: int) -> Reply:
+    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str | Reply]:
         from llama_index.core.llms import ChatMessage
 
-        started = time.perf_counter()
-        response = self.llm.chat([ChatMessage(role=m["role"], content=m["content"]) for m in messages], max_tokens=max_tokens)
-        usage = getattr(response.raw, "usage", None) if response.raw is not None else None
-        if isinstance(response.raw, dict):
-            usage = response.raw.get("usage")
-        prompt_tokens = (usage.get("prompt_tokens") if isinstance(usage, dict) else getattr(usage, "prompt_tokens", None))
-        return Reply((response.message.content or "").strip(), prompt_tokens, None, (time.perf_counter() - started) * 1000)
+        started, first, pieces, prompt_tokens = time.perf_counter(), None, [], None
+        chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
+        responses = self.llm.stream_chat(chat, max_tokens=max_tokens)
+        try:
+            for response in responses:
+                # usage, when the server reports it, comes with a chunk (llama-index copies it here)
+                prompt_tokens = response.additional_kwargs.get("prompt_tokens") or prompt_tokens
+                if response.delta:
+                    first = first or time.perf_counter()
+                    pieces.append(response.delta)
+                    yield response.delta
+        finally:
+            getattr(responses, "close", lambda: None)()  # an early stop closes the connection
+        yield Reply("".join(pieces).strip(), prompt_tokens, None if first is None else (first - started) * 1000,
+                    (time.perf_counter() - started) * 1000)
 
 
 def condense_messages(question: str, history: Sequence[str]) -> Messages:
@@ -233,7 +270,10 @@ class GenerativeBackend:
         try:
             return self.chat(messages, max_tokens or self.max_tokens)
         except Exception as exc:  # connection refused, timeout, HTTP error: all mean "no answer from the model"
-            raise LLMUnavailableError(f"the {self.name} backend at {self.where} did not answer: {type(exc).__name__}: {exc}") from exc
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: Exception) -> LLMUnavailableError:
+        return LLMUnavailableError(f"the {self.name} backend at {self.where} did not answer: {type(exc).__name__}: {exc}")
 
     def messages(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Messages:
         texts = None
@@ -244,26 +284,49 @@ class GenerativeBackend:
         return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": prompt}]
 
     def answer(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Answer:
-        question, threshold = profile.standalone, self.threshold
+        return final_answer(self.stream(profile, passages))
+
+    def stream(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Iterator[Piece]:
+        """The model's text as :class:`Draft` pieces while it writes, then the :class:`Final`
+        answer: its sentences verified, the unsupported ones removed (and listed in ``removed``)."""
         if not passages:
-            return abstention(question, self.name, ["no_passages"])
-        flags: list[str] = []  # injection_suspected is the pipeline's, for every backend
+            yield Final(abstention(profile.standalone, self.name, ["no_passages"]))
+            return
         # Sentences that address the model are cut from what it reads and from what claims are
         # checked against, so an obeyed instruction cannot come back as a "supported" claim.
         passages = [replace(p, text=defuse(p.text)) for p in passages]
-        reply = self._reply(self.messages(profile, passages))
+        reply = None
+        try:
+            # closing: a consumer that stops early (a closed browser tab) ends the generation at once
+            with closing(self.chat.stream(self.messages(profile, passages), self.max_tokens)) as pieces:
+                for piece in pieces:
+                    if isinstance(piece, Reply):
+                        reply = piece
+                    else:
+                        yield Draft(piece)
+        except Exception as exc:  # connection refused, timeout, HTTP error: all mean "no answer from the model"
+            raise self._unavailable(exc) from exc
+        if reply is None:
+            raise LLMUnavailableError(f"the {self.name} backend at {self.where} ended its reply early")
+        yield Final(self._verified(profile.standalone, passages, reply))
+
+    def _verified(self, question: str, passages: Sequence[Passage], reply: Reply) -> Answer:
+        threshold = self.threshold
+        flags: list[str] = []  # injection_suspected is the pipeline's, for every backend
         flags += [f"prompt_tokens={reply.prompt_tokens}"] if reply.prompt_tokens is not None else []
         timings = {"model": reply.total_ms} | ({"model_first_token": reply.first_token_ms} if reply.first_token_ms is not None else {})
         output = reply.text
         if not output or NOT_FOUND.lower() in output.lower():
             return replace(abstention(question, self.name, [*flags, "model_abstained"]), timings_ms=timings)
-        sentences = [s for s in parse_sentences(output) if not looks_like_injection(s.text)]
+        written = parse_sentences(output)
+        sentences = [s for s in written if not looks_like_injection(s.text)]
         sentences, repaired = attribute(sentences, passages, threshold)
         if repaired:
             flags.append(f"citations_attributed={repaired}")
         answer = finalize(question, sentences, passages, self.name, threshold,
                           flags=[*flags, f"model_sentences={len(sentences)}"])
-        return replace(answer, timings_ms=timings)
+        kept = {s.text for s in answer.sentences}
+        return replace(answer, timings_ms=timings, removed=tuple(s.text for s in written if s.text not in kept))
 
     def condense(self, question: str, history: Sequence[str]) -> str | None:
         """The model's standalone form of a follow-up, or None when it is not one: it must be a

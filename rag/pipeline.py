@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-from .answer import Answer, Answerer
+from .answer import Answer, Answerer, Draft, Final, Piece, answer_pieces, final_answer
 from .config import Settings
 from .errors import IndexMissingError, UsageError
 from .injection import looks_like_injection
@@ -115,6 +115,14 @@ class Pipeline:
     def ask(self, question: str, history: Sequence[Turn | str] = (), *, top_k: int | None = None,
             mode: Mode | None = None, where: dict[str, Any] | None = None) -> Answer:
         """Answer one question; ``history`` is the conversation before it (turns, or bare questions)."""
+        return final_answer(self.stream(question, history, top_k=top_k, mode=mode, where=where))
+
+    def stream(self, question: str, history: Sequence[Turn | str] = (), *, top_k: int | None = None,
+               mode: Mode | None = None, where: dict[str, Any] | None = None) -> Iterator[Piece]:
+        """:meth:`ask`, streamed: a generative backend's text as :class:`Draft` pieces while the
+        model writes it, then the verified answer as one :class:`Final` (the only piece of the
+        extractive backend). ``timings_ms["first_token"]`` is when the first draft text came,
+        counted from the question (condensing and retrieval included)."""
         question = (question or "").strip()
         if not question:
             raise UsageError("the question is empty")
@@ -133,12 +141,18 @@ class Pipeline:
         passages += self._name_passages(profile, passages, where, keyword)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
-        answer = self.answerer.answer(profile, passages)
+        answer = None
+        for piece in answer_pieces(self.answerer, profile, passages):
+            if isinstance(piece, Draft):
+                timings.setdefault("first_token", (time.perf_counter() - started) * 1000)  # a model's first word
+                yield piece
+            else:
+                answer = piece.answer
+        if answer is None:
+            raise RuntimeError(f"the {self.answerer.name} backend gave no final answer")
         timings["answer"] = (time.perf_counter() - mark) * 1000
-        if "model_first_token" in answer.timings_ms:  # a model's first word, counted from the question
-            timings["first_token"] = (mark - started) * 1000 + answer.timings_ms["model_first_token"]
         timings["total"] = (time.perf_counter() - started) * 1000
         # Whatever the backend, an answer read from passages that address a model says so.
         suspected = ["injection_suspected"] if any(looks_like_injection(p.text) for p in passages) else []
-        return answer.completed(question=question, standalone=profile.standalone, timings_ms=timings,
-                                retrieved=[(p.chunk_id, p.doc_id) for p in passages], flags=suspected)
+        yield Final(answer.completed(question=question, standalone=profile.standalone, timings_ms=timings,
+                                     retrieved=[(p.chunk_id, p.doc_id) for p in passages], flags=suspected))

@@ -29,10 +29,15 @@ def source_byline(source) -> str:
 
 
 def render_text(answer: Answer, width: int = 100) -> str:
-    """The answer, then its numbered sources with the quoted passage; every untrusted value
+    """The answer, the sentences a model wrote that verification removed (if any), then its
+    numbered sources with the quoted passage; every untrusted value
     (article text, titles, file names) is made terminal-safe before it is wrapped."""
     safe = terminal_safe
     lines = [textwrap.fill(safe(answer.text), width)]
+    if answer.removed:  # what a model wrote that verification dropped: said, not silently gone
+        lines += ["", "Removed (not supported by the sources):"]
+        lines += [textwrap.fill(safe(sentence), width, initial_indent="  ✗ ", subsequent_indent="    ")
+                  for sentence in answer.removed]
     if answer.sources:
         lines.append("")
         lines.append("Sources:")
