@@ -144,17 +144,45 @@ def cmd_ask(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     where = _where(args, pipeline.store)
     for question in questions:
-        answer = pipeline.ask(question, where=where)
-        if args.json:
-            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        if args.stream and args.json:  # one JSON line per piece: {"type": "draft", …} …, {"type": "final", …}
+            for piece in pipeline.stream(question, where=where):
+                print(json.dumps(piece.to_dict(), ensure_ascii=False), flush=True)
+        elif args.stream:
+            _print_stream(pipeline.stream(question, where=where))
         else:
-            print(render_text(answer), flush=True)
+            answer = pipeline.ask(question, where=where)
+            print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render_text(answer), flush=True)
     return 0
+
+
+VERIFIED_RULE = "— verified answer (replaces the draft above) —"
+
+
+def _print_stream(pieces, searched: bool = False):
+    """Print a model's draft as it is written, then the verified answer under a rule that says it
+    replaces the draft (the extractive backend has no draft: just the answer), after the condensed
+    question searched for when ``searched`` and it differs. Returns the answer."""
+    from .answer import Draft
+    from .render import render_text
+
+    answer, drafted = None, False
+    for piece in pieces:
+        if isinstance(piece, Draft):
+            # model text is untrusted: control characters shown as escapes, line breaks as spaces
+            print(terminal_safe(piece.text.replace("\n", " ")), end="", flush=True)
+            drafted = True
+        else:
+            answer = piece.answer
+    if drafted:
+        print(f"\n{VERIFIED_RULE}")
+    if searched and answer.standalone_question and answer.standalone_question != answer.question:
+        print(f"(searched for: {terminal_safe(answer.standalone_question)})")
+    print(render_text(answer), flush=True)
+    return answer
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from .question import Turn
-    from .render import render_text
 
     pipeline = _pipeline(args)
     where = _where(args, pipeline.store)
@@ -174,10 +202,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         if not question:
             continue
-        answer = pipeline.ask(question, history, where=where)
-        if answer.standalone_question and answer.standalone_question != question:
-            print(f"(searched for: {terminal_safe(answer.standalone_question)})")
-        print(render_text(answer))
+        answer = _print_stream(pipeline.stream(question, history, where=where), searched=True)
         history.append(Turn(question, "" if answer.abstained else answer.text))
 
 
@@ -303,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questions", nargs="*", metavar="QUESTION")
     p.add_argument("--from-file", help="read one question per line")
     p.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    p.add_argument("--stream", action="store_true",
+                   help="print a generative backend's text as it is written, then the verified answer that replaces it "
+                        "(with --json: one JSON line per piece, {\"type\": \"draft\"|\"final\", …})")
     _ask_options(p)
     p.set_defaults(func=cmd_ask)
 
