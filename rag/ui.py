@@ -1,7 +1,9 @@
 """The Gradio web UI: a thin layer over :class:`rag.pipeline.Pipeline`.
 
 Everything shown here comes from the same :class:`rag.answer.Answer` the CLI
-prints. Article text and file names are untrusted: they are HTML-escaped
+prints. Answers stream: a generative model's text is shown as a draft while it is
+written, then replaced by the verified answer, in which a sentence verification removed
+is shown struck through with the reason. Article text and file names are untrusted: they are HTML-escaped
 before they reach the page, and the chat renders no raw HTML of theirs.
 Per-user state (the conversation) lives in ``gr.State``; the shared parts
 (store, retriever, models) are safe to use from many sessions at once, and
@@ -17,11 +19,12 @@ import shutil
 import tempfile
 import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .answer import Answer
+from .answer import Answer, Draft, Piece
 from .backends import available as available_backends
 from .config import MAX_TOP_K, Settings
 from .documents import SUPPORTED_SUFFIXES, megabytes
@@ -46,6 +49,8 @@ CSS = """
 #sources .src.active mark { background: #f59e0b; }
 #sources .conflict { background: #fff7ed; border-left: 4px solid #f97316; padding: 6px 10px; margin-bottom: 8px; color: #7c2d12; }
 #sources .abstained { opacity: 0.8; font-style: italic; }
+#chat .draft { opacity: 0.7; }
+#chat del.removed { opacity: 0.7; }
 a.cite { text-decoration: none; font-weight: 600; cursor: pointer; }
 """
 
@@ -77,15 +82,34 @@ def escape_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def chat_markdown(answer: Answer, upto: int | None = None) -> str:
-    """The answer for the chat bubble: escaped sentences, each followed by links to its sources."""
+REMOVED_NOTE = "removed: not supported by the sources"
+DRAFT_NOTE = "draft: being checked against the sources…"
+DRAFT_INTERVAL = 0.1  # seconds between two updates of a draft in the browser
+
+
+def chat_markdown(answer: Answer) -> str:
+    """The answer for the chat bubble: escaped sentences, each followed by links to its sources,
+    then each sentence the model wrote that verification removed, struck through, with why."""
     if answer.abstained or not answer.sentences:
-        return escape_text(answer.text)
-    parts = ["**The sources differ.**"] if "conflict" in answer.flags else []
-    for sentence in answer.sentences[:upto]:
-        links = "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in sentence.citations)
-        parts.append(f"{escape_text(sentence.text)} {links}")
-    return " ".join(parts)
+        text = escape_text(answer.text)
+    else:
+        parts = ["**The sources differ.**"] if "conflict" in answer.flags else []
+        for sentence in answer.sentences:
+            links = "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in sentence.citations)
+            parts.append(f"{escape_text(sentence.text)} {links}")
+        text = " ".join(parts)
+    removed = [f'<del class="removed">{escape_text(sentence)}</del> <em class="removed-note">({REMOVED_NOTE})</em>'
+               for sentence in answer.removed]
+    return "\n\n".join([text, *removed])
+
+
+def draft_markdown(text: str) -> str:
+    """What a model has written so far, escaped, marked as a draft (the verified answer replaces it).
+    Line breaks are joined: the draft is one paragraph, as the answer will be."""
+    return f'<span class="draft">{escape_text(" ".join(text.split()))}</span> <em class="draft-note">({DRAFT_NOTE})</em>'
+
+
+PENDING_SOURCES = '<div id="sources-pending">Sources appear once the answer is checked against them.</div>'
 
 
 def public_dict(answer: Answer) -> dict:
@@ -266,11 +290,20 @@ class ChatService:
 
     def ask(self, question: str, history: list[Turn | str], backend: str | None = None, top_k: int | None = None) -> Answer:
         """Answer for one session. Raises UsageError (with the reason) for a bad backend or top-k."""
+        pipeline, k = self._pipeline_and_k(backend, top_k)
+        return pipeline.ask(question, history, top_k=k)
+
+    def stream(self, question: str, history: list[Turn | str], backend: str | None = None,
+               top_k: int | None = None) -> Iterator[Piece]:
+        """:meth:`ask`, streamed (see :meth:`rag.pipeline.Pipeline.stream`); the arguments are checked at once."""
+        pipeline, k = self._pipeline_and_k(backend, top_k)
+        return pipeline.stream(question, history, top_k=k)
+
+    def _pipeline_and_k(self, backend: str | None, top_k: int | None):
         if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, float))
                                   or int(top_k) != top_k or not 1 <= top_k <= MAX_TOP_K):
             raise UsageError(f"top-k must be a whole number from 1 to {MAX_TOP_K}, not {top_k!r}")
-        pipeline = self.pipeline_for(backend or self.settings.backend)
-        return pipeline.ask(question, history, top_k=int(top_k) if top_k is not None else None)
+        return self.pipeline_for(backend or self.settings.backend), int(top_k) if top_k is not None else None
 
     @property
     def embedder(self):
@@ -393,23 +426,31 @@ def build_app(service: ChatService):
                 yield chat, gr.skip(), session, ""
                 return
             chat = [*chat, {"role": "user", "content": escape_text(message)}, {"role": "assistant", "content": "…"}]
-            yield chat, gr.skip(), session, ""
+            yield chat, PENDING_SOURCES, session, ""
+            # A generative model's text is shown as it is written (at most every DRAFT_INTERVAL, so the
+            # model is not kept waiting on the browser), then replaced by the verified answer.
+            draft, shown, answer = "", 0.0, None
             try:
-                answer = service.ask(message, session.turns, backend_name, k)
+                with closing(service.stream(message, session.turns, backend_name, k)) as pieces:
+                    for piece in pieces:
+                        if isinstance(piece, Draft):
+                            draft += piece.text
+                            if draft.strip() and time.monotonic() - shown >= DRAFT_INTERVAL:
+                                chat[-1] = {"role": "assistant", "content": draft_markdown(draft)}
+                                yield chat, gr.skip(), session, ""
+                                shown = time.monotonic()
+                        else:
+                            answer = piece.answer
             except RagError as exc:
                 chat[-1] = {"role": "assistant", "content": escape_text(f"Error: {exc}")}
-                yield chat, gr.skip(), session, ""
+                yield chat, sources_html(None), session, ""
                 return
             session = ChatState([*session.turns, Turn(message, "" if answer.abstained else answer.text)])
             prefix = ""
             if condensed and answer.standalone_question != answer.question:
                 prefix = f"*Searched for: {escape_text(answer.standalone_question)}*\n\n"
-            steps = max(1, len(answer.sentences))
-            for upto in range(1, steps + 1):  # stream sentence by sentence
-                chat[-1] = {"role": "assistant", "content": prefix + chat_markdown(answer, upto)}
-                yield chat, sources_html(answer) if upto == 1 else gr.skip(), session, ""  # sources first: markers link to them
-                if upto < steps:
-                    time.sleep(0.05)
+            chat[-1] = {"role": "assistant", "content": prefix + chat_markdown(answer)}
+            yield chat, sources_html(answer), session, ""
 
         def reset():
             return [], sources_html(None), ChatState([])

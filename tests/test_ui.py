@@ -7,13 +7,14 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from rag.config import Settings
 from rag.ingest import ingest
-from rag.ui import chat_markdown, check_upload, launch, safe_name, sources_html
+from rag.ui import chat_markdown, check_upload, draft_markdown, launch, safe_name, sources_html
 
 from .conftest import ROOT, SEEDS, free_port
 
@@ -23,6 +24,16 @@ XSS_ARTICLE = """Harbour festival report
 The harbour festival drew 40,000 visitors on Saturday, organisers said. <script>window.__xss = 1</script>
 A banner read <img src=x onerror="window.__xss = 2"> and a flyer linked [prizes](javascript:window.__xss=3) for visitors.
 """
+
+
+def launch_chromium(pw, profile: Path):
+    """Debian's headless Chromium through playwright. A persistent context in a fresh folder: the
+    new, empty --user-data-dir Chromium needs here."""
+    return pw.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, viewport={"width": 1400, "height": 1000},
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--disable-quic"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +59,10 @@ def test_untrusted_text_is_rendered_as_text():
     chat = chat_markdown(answer)
     assert "<script>" not in chat and "<img" not in chat and "](javascript:" not in chat
     assert "&lt;script&gt;" in chat and '<a class="cite" href="#src-1">[1]</a>' in chat
+    # a model's draft and the sentences verification removed are model text: escaped too
+    for shown in (draft_markdown(evil), chat_markdown(replace(answer, removed=(evil,)))):
+        assert "<script>" not in shown and "<img" not in shown and "](javascript:" not in shown and "&lt;img" in shown
+    assert '<del class="removed">Look &lt;script&gt;' in chat_markdown(replace(answer, removed=(evil,)))
     panel = sources_html(answer)
     assert "<script>" not in panel and "<img" not in panel and "<b>doc" not in panel and "<i>Title" not in panel
     assert "<mark>Look</mark>" in panel
@@ -179,12 +194,7 @@ def test_browser_ask_click_citation_and_no_xss(server, tmp_path: Path):
     out = Path(os.environ.get("RAG_TEST_OUTPUT", ROOT / "test-output"))
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        # A persistent context in a fresh folder: the new, empty --user-data-dir Chromium needs here.
-        browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, viewport={"width": 1400, "height": 1000},
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-quic"],
-        )
+        browser = launch_chromium(pw, tmp_path / "profile")
         page = browser.new_page()
         page.goto(url)
         page.locator("#question textarea").fill("What did Putin agree to on energy infrastructure?")
