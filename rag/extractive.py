@@ -199,8 +199,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         passage_terms = set(terms(passage.text))
         # About the question's subject: its names are in the passage (up to cfg.missing_names of
         # them may be absent; a name in no passage at all is caught before, as an unknown name).
-        missing = names_missing_from(profile.names, [passage])
-        named = len(missing) <= cfg.missing_names * len(profile.names)
+        required = profile.required_names
+        missing = names_missing_from(required, [passage])
+        named = len(missing) <= cfg.missing_names * len(required)
         in_context = _share(context, passage_terms) if context else 1.0
         planted = set(planted_sentences(passage.text))
         previous = ""

@@ -15,7 +15,7 @@ DURATION_UNITS = {"second": 1 / 60, "minute": 1, "hour": 60, "day": 1440, "week"
 _NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_WORDS[w]), key=len, reverse=True))
 _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"
 DURATION = re.compile(
-    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?(?P<sep>[\s-]+)"
+    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>\s+and\s+a\s+half)?(?P<sep>[\s-]+)"
     rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
     rf"(?:-(?:long|old))?(?:[\s-]+(?P<head>[a-z]+))?",
     re.I,
@@ -77,9 +77,12 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
         if number is None:
             continue
         number += 0.5 if m.group("half") else 0
+        bound = _bound(m.group("qual"))
+        if m.group("upto") and _number(m.group("upto")):
+            number, bound = _number(m.group("upto")), "<"  # "two or three weeks": at most three
         head = m.group("head").lower() if "-" in m.group("sep") and m.group("head") else None
         surface = m.group(0)[: m.start("head") - m.start()].strip() if m.group("head") else m.group(0).strip()
-        found.append(Quantity("duration", number * DURATION_UNITS[m.group("unit").lower()], _bound(m.group("qual")), surface, head, m.start()))
+        found.append(Quantity("duration", number * DURATION_UNITS[m.group("unit").lower()], bound, surface, head, m.start()))
     for m in PERCENT.finditer(sentence):
         found.append(Quantity("percent", float(m.group("num")), _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     for m in MONEY.finditer(sentence):

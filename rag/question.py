@@ -22,6 +22,14 @@ ANSWER_TYPES = (
     "duration", "percent", "amount", "money", "count", "time", "score", "role", "date", "reason", "place", "organisation",
     "person", "kind", "list", "statement", "yesno", "description",
 )
+# Last words of organisations' names ("Vestey Group", "Lionhead Studios", "Manchester United").
+ORG_HEADS = frozenset("""group corp corporation inc ltd plc co company companies holdings studios studio games records pictures
+entertainment media network networks bank party council commission committee university college school agency association
+federation union league club fc united city rovers athletic wanderers trust foundation institute office department ministry
+board authority service services systems software electronics telecom communications capital securities insurance energy
+motors airlines airways industries international labs laboratories partners society court parliament assembly senate
+congress police army navy forces guard press news times post journal magazine channel radio tv television broadcasting
+organisation organization fund exchange""".split())
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
     ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
@@ -30,7 +38,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                 r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
                r"|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
-               r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline)"),
+               r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
+               r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound)"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
@@ -118,6 +127,23 @@ class QuestionProfile:
     @property
     def typed(self) -> bool:
         return self.answer_type in TYPED
+
+    @property
+    def required_names(self) -> tuple[str, ...]:
+        """The names a passage must mention to be about the subject: a forename followed by its
+        surname may be left out ("Nicholas Negroponte" is "Mr Negroponte" after the first mention)."""
+        text = self.standalone.replace("’", "'")
+
+        def adjacent(a: str, b: str) -> bool:
+            return re.search(rf"\b{re.escape(a)}\s+{re.escape(b)}\b", text) is not None
+
+        def forename(i: int) -> bool:  # "Nicholas Negroponte", not "Vestey Group" or "Hato El Charcote"
+            names = self.names
+            return (i + 1 < len(names) and adjacent(names[i], names[i + 1]) and names[i + 1].lower() not in ORG_HEADS
+                    and not (i > 0 and adjacent(names[i - 1], names[i]))
+                    and not (i + 2 < len(names) and adjacent(names[i + 1], names[i + 2])))
+
+        return tuple(n for i, n in enumerate(self.names) if not forename(i))
 
 
 def answer_type(question: str) -> str:

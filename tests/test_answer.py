@@ -399,3 +399,17 @@ def test_when_will_is_not_answered_by_when_it_happened(tmp_path: Path, embedder)
         "ferry link. A second meeting of the two mayors is planned, but no date has been set.\n")})
     assert pipeline.ask("When will the mayors of Lindholm and Ostervik meet again?").abstained
     assert "last week" in pipeline.ask("When did the mayors of Lindholm and Ostervik meet?").text
+
+
+def test_a_range_of_durations_answers_how_long(tmp_path: Path, embedder):
+    from rag.quantities import extract
+
+    (weeks,) = extract("I won't be able to do any running for two or three weeks.")
+    assert (weeks.surface, weeks.bound, weeks.value) == ("two or three weeks", "<", 3 * 10080)
+    pipeline = _pipeline_over(tmp_path, embedder, {"runner.txt": (
+        "Runner out of indoor championships\n\nThe sprinter Ada Lindqvist has pulled out of the indoor championships "
+        "with a calf injury picked up in training. \"I can hardly walk and I won't be able to do any running for "
+        "two or three weeks,\" Mrs Lindqvist said.\n")})
+    # The passage names her as "Mrs Lindqvist" only; she is still the subject.
+    answer = pipeline.ask("How long will Ada Lindqvist not be able to do any running?")
+    assert "two or three weeks" in answer.text, (answer.text, answer.flags)

@@ -40,6 +40,8 @@ ANSWER_TYPE_CASES = [
     ("What proportion of the budget goes to defence?", "percent"),
     # amount: a change, "by how much did shares rise" (not money)
     ("By how much did shares rise on Monday?", "amount"),
+    ("How much did the town's electoral roll shrink in a year?", "amount"),  # a change, not a price
+    ("How much did France's economy expand over 2004?", "amount"),
     ("By how much will the central bank cut interest rates?", "amount"),
     ("How much did the pound fall against the dollar?", "amount"),
     ("How much has the price of oil risen this year?", "amount"),
@@ -304,3 +306,17 @@ def test_a_resolved_pronoun_still_searches_with_the_question_it_follows():
     assert previous in profile.query and profile.standalone in profile.query
     alone = analyze("How long did the Trump-Putin call last?")
     assert alone.query == alone.standalone == alone.question
+
+
+@pytest.mark.parametrize("question, required", [
+    ("How much does China spend per child, according to Nicholas Negroponte?", ("China", "Negroponte")),
+    ("Did Vladimir Putin and Donald Trump speak by phone?", ("Putin", "Trump")),
+    ("Which games company does Peter Molyneux run?", ("Molyneux",)),
+    # Not a forename: an organisation's name, or a longer name whose words may all matter.
+    ("What did the Vestey Group say?", ("Vestey", "Group")),
+    ("Who owns Hato El Charcote?", ("Hato", "El", "Charcote")),
+    ("What did Putin say?", ("Putin",)),
+])
+def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, required: tuple[str, ...]):
+    # Later mentions drop the forename ("Mr Negroponte"): passages are about the person with it.
+    assert analyze(question).required_names == required
