@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import replace
 from typing import Any, Iterator, Sequence
 
@@ -142,12 +143,14 @@ class Pipeline:
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         answer = None
-        for piece in answer_pieces(self.answerer, profile, passages):
-            if isinstance(piece, Draft):
-                timings.setdefault("first_token", (time.perf_counter() - started) * 1000)  # a model's first word
-                yield piece
-            else:
-                answer = piece.answer
+        # closing: a consumer that stops reading (a closed browser tab) stops the model and frees it
+        with closing(answer_pieces(self.answerer, profile, passages)) as pieces:
+            for piece in pieces:
+                if isinstance(piece, Draft):
+                    timings.setdefault("first_token", (time.perf_counter() - started) * 1000)  # a model's first word
+                    yield piece
+                else:
+                    answer = piece.answer
         if answer is None:
             raise RuntimeError(f"the {self.answerer.name} backend gave no final answer")
         timings["answer"] = (time.perf_counter() - mark) * 1000

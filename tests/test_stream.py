@@ -90,6 +90,12 @@ def test_pipeline_streams_the_models_text_then_the_verified_answer(pipeline, ask
     assert timings["condense"] + timings["retrieve"] <= timings["first_token"] < timings["total"], timings
     # ask() is the same answer, unstreamed.
     assert _comparable(asked) == _comparable(answer)
+    # A reader that stops early (a closed browser tab) stops the model and frees it for the next question.
+    stream = pipeline.stream(QUESTION)
+    assert isinstance(next(stream), Draft) and pipeline.answerer.chat._lock.locked()
+    stream.close()
+    assert not pipeline.answerer.chat._lock.locked()
+    assert _comparable(pipeline.ask(QUESTION)) == _comparable(asked)  # and the model answers as before
     # The extractive backend has no draft: its one piece is the answer ask() gives.
     extractive = Pipeline(llm_settings.model_copy(update={"backend": "extractive"}), store=pipeline.store)
     pieces = list(extractive.stream(QUESTION))
