@@ -30,6 +30,8 @@ board authority service services systems software electronics telecom communicat
 motors airlines airways industries international labs laboratories partners society court parliament assembly senate
 congress police army navy forces guard press news times post journal magazine channel radio tv television broadcasting
 organisation organization fund exchange""".split())
+# Up to two words describing the asked thing ("which Californian video games company"), not a verb or article.
+_ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
     ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
@@ -54,9 +56,12 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
-    ("place", r"\bwhere\b|\b(?:which|what) (?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
-    ("organisation", r"\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|club|network|broadcaster"
-                     r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand)\b"),
+    ("place", rf"\bwhere\b|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
+    # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
+    ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
+                     r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
+                     r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
+                     r"|film|films|movie|song|album|book|novel|play|musical|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
     ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
                r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|band|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),

@@ -42,6 +42,12 @@ ANSWER_TYPE_CASES = [
     ("By how much did shares rise on Monday?", "amount"),
     ("How much did the town's electoral roll shrink in a year?", "amount"),  # a change, not a price
     ("How much did France's economy expand over 2004?", "amount"),
+    # the asked thing described by a few words first ("which American city", "which Californian games company")
+    ("In which American city would the new soap be set?", "place"),
+    ("Which Californian video games company is on the takeover list?", "organisation"),
+    ("Which band headlined the festival on Saturday?", "organisation"),  # not a person
+    ("Which film won the prize for the best ensemble?", "organisation"),  # a thing known by a proper name
+    ("What did the city council decide?", "description"),  # "did" does not describe "city": not a place
     ("By how much will the central bank cut interest rates?", "amount"),
     ("How much did the pound fall against the dollar?", "amount"),
     ("How much has the price of oil risen this year?", "amount"),
