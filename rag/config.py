@@ -55,6 +55,8 @@ class ReaderSettings(BaseModel):
     min_context: float = Field(0.3, ge=0, le=1, description="Share of the conversation's terms a follow-up's answer passage must hold.")
     name_coverage: float = Field(0.6, ge=0, le=1.1, description="Share of the question's terms (names included) that stands in for its focus words (above 1: off).")
     name_similarity: float = Field(0.5, ge=0, le=1, description="Similarity that a sentence passing name_coverage must also reach.")
+    speaker_topic: float = Field(0.5, ge=0, le=1, description="Share of the focus terms a passage needs for the asked speaker's words in it to answer a how-did-X-react question.")
+    speaker_similarity: float = Field(0.35, ge=0, le=1, description="Similarity to the question that the asked speaker's sentence still needs.")
     keep_ratio: float = Field(0.75, ge=0, le=1, description="A supporting sentence must score at least this share of the best one.")
     conflict_evidence: float = Field(0.6, ge=0, le=2, description="Evidence a sentence needs to stand as one side of a conflict (its value must also be of the asked thing).")
     conflict_ratio: float = Field(0.5, ge=0, le=1, description="A conflicting claim's sentence must score at least this share of the best one.")

@@ -48,6 +48,10 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
+# Verbs of saying and of stance: what a speaker's reaction is reported with.
+_SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|criticized|condemned|praised|called|described|"
+                     r"dismissed|rejected|hailed|insisted|argued|claimed|admitted|denied|urged|accused|responded|replied|"
+                     r"reacted|complained|stated|wrote|tweeted|posted|announced|declared|branded|labelled|slammed)\b|[“\"]", re.I)
 _PAST_DATE = re.compile(r"\b(?:last|ago|yesterday|earlier|previously)\b", re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
@@ -80,6 +84,7 @@ class Candidate:
     context: float  # share of the conversation's terms in the passage (1 outside follow-ups)
     answers: tuple[tuple[int, int], ...]  # spans stating the asked type, in words new to the question
     similarity: float | None = None  # embedding cosine to the question, where computed
+    spoken: bool = False  # the asked speaker says something here ("The RAC welcomed the news, calling it…")
 
     @property
     def typed(self) -> bool:
@@ -192,7 +197,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     question_words = set(words(profile.standalone))
     # The names a sentence (or the one before it) must mention to be about the subject: the person a
     # follow-up's pronoun stands for, else any name but a capital used for its government ("Moscow").
-    subject = profile.referent.split() if profile.referent else [n for n in profile.names if n.lower() not in CAPITAL_METONYMS]
+    subject = (profile.referent.split() if profile.referent else list(profile.speaker)
+               or [n for n in profile.names if n.lower() not in CAPITAL_METONYMS])
     name_terms = {t for n in subject for t in terms(n)}
     scored = []
     for pos, passage in enumerate(passages, start=1):
@@ -203,6 +209,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         missing = names_missing_from(required, [passage])
         named = len(missing) <= cfg.missing_names * len(required)
         in_context = _share(context, passage_terms) if context else 1.0
+        # "How did X react to Y?": X's words in an article about Y answer, whatever verb they use.
+        speaker_terms = {t for n in profile.speaker for t in terms(n)}
+        about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
         planted = set(planted_sentences(passage.text))
         previous = ""
         for index, (start, end) in enumerate(split_sentences(passage.text)):
@@ -218,18 +227,20 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             coverage = _share(weights, sentence_terms)
             focus_share = _share(focus, sentence_terms) if focus else coverage
             answers = _answer_spans(kind, text, question_words, extract(text), profile.names)
+            spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             score = cfg.coverage * coverage + cfg.dense * (passage.dense_score or 0.0) + cfg.rank / pos
             if context:
                 score += cfg.followup * _share(context, sentence_terms)
                 score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
-            if answers:
+            if answers or spoken:
                 score += cfg.typed
             if not named or not names_here:
                 score *= cfg.unnamed
             n_words = len(text.split())
             if n_words < 6 or not re.search(r"[.!?\"”’)]$", text):
                 score *= cfg.fragment  # headlines and section titles rarely state the answer
-            scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share, named, in_context, answers))
+            scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share, named, in_context, answers,
+                                    spoken=spoken))
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -258,6 +269,8 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     # About what is asked: its focus words, a paraphrase of the question, or, when the question is
     # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.
+    if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
+        return True
     about_focus = (c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
                    or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity))
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
@@ -529,6 +542,9 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                     missing.append("no_typed_answer")
                     continue
                 return abstention(question, "extractive", ["no_typed_answer"])
+        if part.speaker:  # "How did the RAC react?": the RAC's words, before sentences about what it reacted to
+            spoken = [c for c in answering if c.spoken and c.score >= cfg.keep_ratio * answering[0].score]
+            answering = spoken + [c for c in answering if c not in spoken]
         best = answering[0]
         if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
             question_words = set(words(profile.standalone))

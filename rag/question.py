@@ -32,6 +32,9 @@ congress police army navy forces guard press news times post journal magazine ch
 organisation organization fund exchange""".split())
 # Up to two words describing the asked thing ("which Californian video games company"), not a verb or article.
 _ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
+_STATEMENT_VERBS = (r"say|said|tell|told|write|post|claim|warn|announce|argue|add|note|promise|think|suggest|predict"
+                    r"|describe|characteri[sz]e|react|respond|reply|explain|view|see|call")
+_SPEAKER = re.compile(rf"\b(?:how|what)\s+(?:did|does|do|has|have|had)\s+(.+?)\s+(?:{_STATEMENT_VERBS})\b", re.I)
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
     ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
@@ -123,6 +126,15 @@ class QuestionProfile:
         pronoun was resolved, the question it follows too ("Did Trump think they could end the
         war?" after "What did Trump say on Sunday night…?" is about what he said then)."""
         return self.search or self.standalone
+
+    @property
+    def speaker(self) -> tuple[str, ...]:
+        """For "How did X react/describe…", "What did X say…": the names of X, whose words are the
+        answer (the sentence must be theirs, not about another name of the question)."""
+        if self.answer_type != "statement":
+            return ()
+        m = _SPEAKER.search(self.standalone)
+        return tuple(n for n in self.names if m and re.search(rf"\b{re.escape(n)}\b", m.group(1))) if m else ()
 
     @property
     def quantity(self) -> str | None:

@@ -413,3 +413,13 @@ def test_a_range_of_durations_answers_how_long(tmp_path: Path, embedder):
     # The passage names her as "Mrs Lindqvist" only; she is still the subject.
     answer = pipeline.ask("How long will Ada Lindqvist not be able to do any running?")
     assert "two or three weeks" in answer.text, (answer.text, answer.flags)
+
+
+def test_how_did_x_react_is_answered_by_x_s_words(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"tolls.txt": (
+        "Bridge tolls frozen\n\nMayor Ilse Brandt has announced a freeze on bridge tolls in her budget speech to the "
+        "city council on Thursday. Ms Brandt told councillors that tolls would normally rise with inflation each year "
+        "to pay for repairs. The Harbour Motorists Club welcomed the news, calling it \"a winter gift\" for commuters.\n")})
+    # The mayor's sentences share more words with the question; the club's reaction answers it.
+    answer = pipeline.ask("How did the Harbour Motorists Club react to Ilse Brandt freezing bridge tolls?")
+    assert "winter gift" in answer.sentences[0].text, answer.text

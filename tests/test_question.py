@@ -326,3 +326,13 @@ def test_a_resolved_pronoun_still_searches_with_the_question_it_follows():
 def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, required: tuple[str, ...]):
     # Later mentions drop the forename ("Mr Negroponte"): passages are about the person with it.
     assert analyze(question).required_names == required
+
+
+@pytest.mark.parametrize("question, speaker", [
+    ("How did the RAC react to Gordon Brown freezing fuel duty?", ("RAC",)),
+    ("What did Zelenskyy say Ukraine would do if Russia keeps striking?", ("Zelenskyy",)),
+    ("How did Peoplesoft's director describe the atmosphere at Oracle?", ("Peoplesoft",)),
+    ("Who won the vote in Paris?", ()),  # not a statement question
+])
+def test_the_speaker_of_a_statement_question(question: str, speaker: tuple[str, ...]):
+    assert analyze(question).speaker == speaker
