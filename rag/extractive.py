@@ -200,17 +200,17 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     subject = (profile.referent.split() if profile.referent else list(profile.speaker)
                or [n for n in profile.names if n.lower() not in CAPITAL_METONYMS])
     name_terms = {t for n in subject for t in terms(n)}
+    required = profile.required_names
+    speaker_terms = {t for n in profile.speaker for t in terms(n)}
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
         # About the question's subject: its names are in the passage (up to cfg.missing_names of
         # them may be absent; a name in no passage at all is caught before, as an unknown name).
-        required = profile.required_names
         missing = names_missing_from(required, [passage])
         named = len(missing) <= cfg.missing_names * len(required)
         in_context = _share(context, passage_terms) if context else 1.0
         # "How did X react to Y?": X's words in an article about Y answer, whatever verb they use.
-        speaker_terms = {t for n in profile.speaker for t in terms(n)}
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
         planted = set(planted_sentences(passage.text))
         previous = ""
@@ -267,10 +267,10 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return False
     if kind == "role":
         return True  # the title beside the asked name is the evidence; "position" is rarely written
+    if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
+        return True  # the asked speaker's words in an article about the asked topic
     # About what is asked: its focus words, a paraphrase of the question, or, when the question is
     # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.
-    if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
-        return True
     about_focus = (c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
                    or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity))
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context

@@ -30,7 +30,7 @@ board authority service services systems software electronics telecom communicat
 motors airlines airways industries international labs laboratories partners society court parliament assembly senate
 congress police army navy forces guard press news times post journal magazine channel radio tv television broadcasting
 organisation organization fund exchange""".split())
-# Up to two words describing the asked thing ("which Californian video games company"), not a verb or article.
+# Up to three words describing the asked thing ("which Californian video games company"), not a verb or article.
 _ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
 _STATEMENT_VERBS = (r"say|said|tell|told|write|post|claim|warn|announce|argue|add|note|promise|think|suggest|predict"
                     r"|describe|characteri[sz]e|react|respond|reply|explain|view|see|call")
@@ -67,7 +67,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      r"|film|films|movie|song|album|book|novel|play|musical|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
     ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
-               r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|band|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),
+               r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),
     ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|said|tell|told|write|written|post|posted|claim|claimed|warn|warned|announce|announced|argue|argued|add|added|note|noted|promise|promised|mean|meant|think|thought|suggest|suggested|predict|predicted)\b"
@@ -134,7 +134,7 @@ class QuestionProfile:
         if self.answer_type != "statement":
             return ()
         m = _SPEAKER.search(self.standalone)
-        return tuple(n for n in self.names if m and re.search(rf"\b{re.escape(n)}\b", m.group(1))) if m else ()
+        return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", m.group(1))) if m else ()
 
     @property
     def quantity(self) -> str | None:
