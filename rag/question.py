@@ -35,6 +35,15 @@ _ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can
 _STATEMENT_VERBS = (r"say|said|tell|told|write|post|claim|warn|announce|argue|add|note|promise|think|suggest|predict"
                     r"|describe|characteri[sz]e|react|respond|reply|explain|view|see|call")
 _SPEAKER = re.compile(rf"\b(?:how|what)\s+(?:did|does|do|has|have|had)\s+(.+?)\s+(?:{_STATEMENT_VERBS})\b", re.I)
+
+
+def _asked(wh: str) -> str:
+    """A wh-word that asks: first, after "and"/a comma/a preposition ("since when", "with whom") or a
+    verb of telling ("do they say who…"), or last ("…crossed where?"); not one that opens a clause
+    inside the question ("the man who…", "…treated when the goal was not given")."""
+    return (rf"(?:(?:^|[,;:(]\s*|\b(?:and|or|but|since|until|till|from|to|by|with|for|of|about|at"
+            rf"|say|says|said|tell|me|know|explain|reveal|confirm|out)\s+)(?:{wh})\b|\b(?:{wh})\s*\??\s*$)")
+
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
     ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
@@ -55,17 +64,17 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("score", r"\bwhat (?:was|is|were) the (?:final |half-time |full-time )?(?:score|scoreline|result)\b|\bby what score\b"),
     ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"
              r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"),
-    ("date", r"\bwhen\b|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
+    ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
-    ("place", rf"\bwhere\b|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
+    ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
                      r"|film|films|movie|song|album|book|novel|play|musical|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
-    ("person", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
+    ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
                r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),

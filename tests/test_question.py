@@ -48,6 +48,14 @@ ANSWER_TYPE_CASES = [
     ("Which band headlined the festival on Saturday?", "organisation"),  # not a person
     ("Which film won the prize for the best ensemble?", "organisation"),  # a thing known by a proper name
     ("What did the city council decide?", "description"),  # "did" does not describe "city": not a place
+    # a wh-word inside the question opens a clause; it does not say what is asked
+    ("How did the manager say his team had been treated when the goal was not given?", "description"),
+    ("What did the man who filmed the crash tell police?", "statement"),
+    ("What is the name of the factory where the cars are built?", "description"),
+    ("What is the name of the Russian negotiator who will lead the talks?", "person"),
+    ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
+    ("Since when has he led the party?", "date"),
+    ("Do the articles say who interpreted for Trump?", "person"),
     ("By how much will the central bank cut interest rates?", "amount"),
     ("How much did the pound fall against the dollar?", "amount"),
     ("How much has the price of oil risen this year?", "amount"),
