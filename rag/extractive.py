@@ -57,7 +57,7 @@ ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 # The stated quantities that answer a quantity question: "how much more does X cost" is often
 # answered in per cent, "by how much" in any unit.
-_QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money": ("money", "percent"),
+_QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money": ("money",),
                      "amount": ("money", "percent")}
 _CLAUSE = re.compile(r"\s*[,;:—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
@@ -149,7 +149,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         return ()
     # A count is not a number that measures something else ("two minutes", "1-1", "2002", "£5m"),
     # unless the question asks for that unit ("how many minutes").
-    taken = [] if kind != "count" else [
+    taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
     ] + [(m.start(), m.end()) for m in re.finditer(r"\b\d{1,3}-\d{1,3}\b|\b(?:1[89]|20)\d\d\b", text)]

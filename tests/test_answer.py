@@ -423,3 +423,18 @@ def test_how_did_x_react_is_answered_by_x_s_words(tmp_path: Path, embedder):
     # The mayor's sentences share more words with the question; the club's reaction answers it.
     answer = pipeline.ask("How did the Harbour Motorists Club react to Ilse Brandt freezing bridge tolls?")
     assert "winter gift" in answer.sentences[0].text, answer.text
+
+
+def test_a_price_is_not_a_share_and_an_amount_is_not_a_duration():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    bought = "Universal said on Wednesday it had bought the 50% of the label it did not already own."
+    paid = set(words("How much did Universal pay for the half of the label it did not own?"))
+    assert _answer_spans("money", bought, paid, extract(bought)) == ()
+    grew = "The economy grew in the last three months of 2004, and by 2.3% over the year."
+    asked = set(words("By how much did the economy expand over 2004?"))
+    assert [grew[a:b] for a, b in _answer_spans("amount", grew, asked, extract(grew))] == ["2.3%"]
+    slowed = "The economy slowed in the last three months of 2004."
+    assert _answer_spans("amount", slowed, asked, extract(slowed)) == ()
