@@ -134,8 +134,18 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|President|Chancellor|Minister|Secretary|Senator|Governor"
+                        r"|Mayor|King|Queen|Prince|Princess|Pope|Judge|Captain|Coach|Rev)\.?\s+([A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+)*)")
+
+
+def people_in(passages: Sequence[Passage]) -> frozenset[str]:
+    """Lower-cased names the passages give a person's title ("Mr Putin", "President Trump"): in an
+    answer to "which company/team/film", they are people, not the thing asked for."""
+    return frozenset(w for p in passages for m in _HONORIFIC.finditer(p.text) for w in words(m.group(1)))
+
+
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
-                  names: Sequence[str] = ()) -> tuple[tuple[int, int], ...]:
+                  names: Sequence[str] = (), people: frozenset[str] = frozenset()) -> tuple[tuple[int, int], ...]:
     """Where ``text`` states a ``kind`` answer that the question does not already contain."""
     if kind == "role":
         return _role_spans(text, names)
@@ -161,6 +171,10 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
                and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
         if kind == "date" and "will" in question_words and _PAST_DATE.search(m.group(0)):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
+        if kind == "organisation" and new and all(
+                w in people or w in question_words for w in (re.sub(r"['’]s$", "", w) for w in words(m.group(0)))
+                if w not in {"the", "of", "and", "for"}):
+            continue  # "Trump", "Putin's": people, not the company (team, film) asked for
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):
@@ -202,6 +216,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     name_terms = {t for n in subject for t in terms(n)}
     required = profile.required_names
     speaker_terms = {t for n in profile.speaker for t in terms(n)}
+    people = people_in(passages) if kind == "organisation" else frozenset()
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
@@ -226,7 +241,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 continue  # states the start when the end is asked (or the reverse)
             coverage = _share(weights, sentence_terms)
             focus_share = _share(focus, sentence_terms) if focus else coverage
-            answers = _answer_spans(kind, text, question_words, extract(text), profile.names)
+            answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             score = cfg.coverage * coverage + cfg.dense * (passage.dense_score or 0.0) + cfg.rank / pos
             if context:

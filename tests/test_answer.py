@@ -438,3 +438,22 @@ def test_a_price_is_not_a_share_and_an_amount_is_not_a_duration():
     assert [grew[a:b] for a, b in _answer_spans("amount", grew, asked, extract(grew))] == ["2.3%"]
     slowed = "The economy slowed in the last three months of 2004."
     assert _answer_spans("amount", slowed, asked, extract(slowed)) == ()
+
+
+def test_a_titled_person_does_not_answer_which_company(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"games.txt": (
+        "Games maker honoured\n\nLeading games maker Mr Tomas Varga has been made an OBE in the New Year Honours. "
+        "The honour, for services to the games industry, was a surprise, Varga said. The head of Brightmoor "
+        "Studios began his career at Bullfrog Studios in 1987.\n")})
+    profile = pipeline.analyze("Which games company did Tomas Varga build his career at?", [])
+    from rag.extractive import _answer_spans, people_in
+    from rag.text import words
+
+    passages = pipeline.retriever.retrieve(profile.standalone, 3, mode="dense")
+    people = people_in(passages)
+    said = "The honour, for services to the games industry, was a surprise, Varga said."
+    assert "varga" in people
+    assert _answer_spans("organisation", said, set(words(profile.standalone)), [], profile.names, people) == ()
+    started = "The head of Brightmoor Studios began his career at Bullfrog Studios in 1987."
+    found = [started[a:b] for a, b in _answer_spans("organisation", started, set(words(profile.standalone)), [], profile.names, people)]
+    assert "Bullfrog Studios" in found, found
