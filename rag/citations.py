@@ -14,7 +14,7 @@ from typing import Sequence
 
 from .answer import ABSTAIN_TEXT, CITATION, Answer, AnswerSentence, Conflict, Source
 from .retrieval import Passage
-from .text import normalize, numbers, terms
+from .text import normalize, numbers, proper_names, terms
 
 
 def support_score(claim: str, passage: str) -> float:
@@ -22,9 +22,9 @@ def support_score(claim: str, passage: str) -> float:
 
     1.0 when the claim is quoted from the passage, whole words only (after folding
     quotes, case and spacing); otherwise the share of the claim's content terms
-    found in the passage, and 0 when the claim states a number the passage does
-    not contain (the commonest way a generated sentence goes wrong) or has fewer
-    than two content terms to compare.
+    found in the passage, and 0 when the claim states a number ("6" or "six") or a
+    name the passage does not contain (the commonest ways a generated sentence goes
+    wrong) or has fewer than two content terms to compare.
     """
     claim = CITATION.sub("", claim).strip()
     if not claim:
@@ -34,10 +34,13 @@ def support_score(claim: str, passage: str) -> float:
         return 1.0  # quoted whole words: "lasted 9" is not a quote of "lasted 90"
     if not numbers(claim) <= numbers(passage):
         return 0.0
+    passage_terms = set(terms(passage))
+    if any(not set(terms(name)) <= passage_terms for name in proper_names(claim)):
+        return 0.0  # a name the passage does not mention: the claim is about someone (somewhere) else
     claim_terms = set(terms(claim))
     if len(claim_terms) < 2:
         return 0.0  # "Putin did no.": one shared name is not support for a claim that is not quoted
-    return len(claim_terms & set(terms(passage))) / len(claim_terms)
+    return len(claim_terms & passage_terms) / len(claim_terms)
 
 
 def verify(sentences: Sequence[AnswerSentence], sources: Sequence[Source], threshold: float) -> list[AnswerSentence]:

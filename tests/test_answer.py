@@ -171,6 +171,15 @@ def test_citation_verification_rejects_planted_sentences():
     assert support_score("The call lasted 3 hours.", passage.text) == 0.0
 
 
+def test_a_number_word_or_a_name_the_passage_lacks_is_not_supported():
+    passage = "The Orkney ferry strike ended on Friday. Sailings resumed on Monday, the Orkney ferry company said."
+    # A number in words must be in the passage too, as words or digits; so must every name.
+    assert support_score("The Orkney ferry strike ended on Friday, with six hours of sailings resumed on Monday.", passage) == 0.0
+    assert support_score("The ferry strike ended on Friday, Mr Brown said.", passage) == 0.0
+    assert support_score("A ferry strike in Orkney ended on Friday and sailings resumed on Monday.", passage) == 1.0
+    assert support_score("The strike ended after six days.", "The strike ended after 6 days on Friday.") >= 0.6
+
+
 def test_a_followup_pronoun_answer_is_about_that_person(pipeline: Pipeline):
     """'she' is Liana Fix: a sentence about Moscow that does not come from her does not answer."""
     answer = pipeline.ask("And what does she think the talks are really about for Moscow?",
