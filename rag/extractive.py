@@ -126,11 +126,15 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
     for name in names[-1:]:
         for m in re.finditer(rf"\b{re.escape(name)}\b", text):
             before = re.search(r"((?:[A-Z][\w.’'-]*\s+(?:(?:of|for)\s+(?:the\s+)?)?)+)$", text[:m.start()])
-            if before and before.group(1).split()[0].lower() not in {"the", "a", "mr", "ms", "mrs"}:
-                spans.append((before.start(1), m.start()))
-            after = re.match(r",\s+((?:a|an|the|who|whose)\b[^,.;]{3,120})", text[m.end():])
-            if after:
-                spans.append((m.end() + after.start(1), m.end() + after.end(1)))
+            title = before and [w for w in before.group(1).split() if w not in names]
+            if title and title[0].lower() not in {"the", "a", "mr", "ms", "mrs"}:
+                spans.append((before.start(1), m.end()))
+            after = re.match(r",\s+((?:a|an|the|who|whose)\b(?:[^,.;]|(?<=\b[A-Z])\.){3,120})", text[m.end():])
+            if after:  # the name with it: "Max Bergmann, a former U.S. State Department official"
+                start = m.start()
+                while (prior := re.search(r"([A-Z][\w’'-]*)\s+$", text[:start])) and prior.group(1) in names:
+                    start = prior.start(1)
+                spans.append((start, m.end() + after.end(1)))
     return tuple(spans)
 
 
@@ -312,6 +316,8 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
     clause before it when it is too short to read alone, or is a relative clause), or the
     sentence cut to its best clauses."""
     text = c.text.strip()
+    if profile.answer_type == "role" and c.answers:
+        return text[slice(*c.answers[0])]  # the name with its title (or else description), as written
     # What someone said, why, what happened: the statement is the answer, quotes and all.
     limit = cfg.statement_words if profile.answer_type in STATEMENT_TYPES else cfg.lead_words
     if len(text.split()) <= limit and not c.answers:

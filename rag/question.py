@@ -63,7 +63,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("time", r"\b(?:at )?what time\b"),
     ("score", r"\bwhat (?:was|is|were) the (?:final |half-time |full-time )?(?:score|scoreline|result)\b|\bby what score\b"),
     ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"
-             r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"),
+             r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"
+             r"|^where (?:does|did|do|has|have|had) (?:[\w'’-]+ ){1,3}(?:work|worked|serve|served)\b"),  # the title beside the name
     ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"

@@ -466,3 +466,11 @@ def test_a_titled_person_does_not_answer_which_company(tmp_path: Path, embedder)
     started = "The head of Brightmoor Studios began his career at Bullfrog Studios in 1987."
     found = [started[a:b] for a, b in _answer_spans("organisation", started, set(words(profile.standalone)), [], profile.names, people)]
     assert "Bullfrog Studios" in found, found
+
+
+def test_a_role_answer_is_the_name_with_its_description(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"talks.txt": (
+        "Harbour talks stall\n\n\"The port's goal is to win better terms before the vote,\" said Ana Ribeiro, a former "
+        "U.S. Commerce Department official now with the Atlantic Trade Institute. The talks resume on Monday.\n")})
+    answer = pipeline.ask("Where did Ana Ribeiro work before?")
+    assert answer.sentences[0].text.startswith("Ana Ribeiro, a former U.S. Commerce Department official"), answer.text

@@ -56,6 +56,8 @@ ANSWER_TYPE_CASES = [
     ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
     ("Since when has he led the party?", "date"),
     ("Do the articles say who interpreted for Trump?", "person"),
+    ("Where did Max Bergmann work before?", "role"),  # the description beside the name, not a place
+    ("Where did the talks take place?", "place"),
     ("By how much will the central bank cut interest rates?", "amount"),
     ("How much did the pound fall against the dollar?", "amount"),
     ("How much has the price of oil risen this year?", "amount"),
