@@ -52,6 +52,12 @@ TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS[
 _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|criticized|condemned|praised|called|described|"
                      r"dismissed|rejected|hailed|insisted|argued|claimed|admitted|denied|urged|accused|responded|replied|"
                      r"reacted|complained|stated|wrote|tweeted|posted|announced|declared|branded|labelled|slammed)\b|[“\"]", re.I)
+_REFUSAL = frozenset(terms("declined rejected refused opposed denied dismissed"))
+
+
+def _refuses(sentence_terms: set[str]) -> bool:
+    return bool(_REFUSAL & sentence_terms)
+
 _PAST_DATE = re.compile(r"\b(?:last|ago|yesterday|earlier|previously)\b", re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
@@ -221,6 +227,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     required = profile.required_names
     speaker_terms = {t for n in profile.speaker for t in terms(n)}
     people = people_in(passages) if kind == "organisation" else frozenset()
+    predicate = profile.predicate if kind == "yesno" else ""
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
@@ -247,11 +254,13 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             focus_share = _share(focus, sentence_terms) if focus else coverage
             answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
+            # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
+            states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
             score = cfg.coverage * coverage + cfg.dense * (passage.dense_score or 0.0) + cfg.rank / pos
             if context:
                 score += cfg.followup * _share(context, sentence_terms)
                 score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
-            if answers or spoken:
+            if answers or spoken or states:
                 score += cfg.typed
             if not named or not names_here:
                 score *= cfg.unnamed
@@ -605,8 +614,19 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
     if follower and follower.score >= 0.5 * best.score:
         options.append(follower)
     # Another source on the same point: it must hold some of the question's focus, not only its names.
-    options += [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score
-                and (c.focus > 0 or not profile.focus)]
+    others = [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score
+              and (c.focus > 0 or not profile.focus)]
+    if profile.predicate:
+        # "Does Putin support…?": another source's account of the asked verb first, the opposite one
+        # before all ("declined" in one article, "expressed support … in principle" in another).
+        def account(c: Candidate) -> tuple[bool, bool]:
+            said = set(terms(c.text))
+            return (_refuses(said) == _refuses(set(terms(best.text))), profile.predicate not in said and not _refuses(said))
+
+        others.sort(key=account)
+        options = others + options
+    else:
+        options += others
     covered = set(terms(lead.text))
     for cand in options:
         text = _statement(lead_span(cand, profile, cfg))

@@ -147,6 +147,15 @@ class QuestionProfile:
         return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", m.group(1))) if m else ()
 
     @property
+    def predicate(self) -> str:
+        """For a yes/no question, the stem of the verb asked about ("Does Putin support…" -> "support"):
+        a sentence that states it (or states its refusal) speaks to the question."""
+        if self.answer_type != "yesno":
+            return ""
+        m = re.match(r"^\s*(?:and\s+|so\s+)?\w+\s+((?:[A-Z][\w'’.-]*\s+|and\s+|the\s+)*)([a-z][\w'’-]*)", self.standalone)
+        return (terms(m.group(2)) or [""])[0] if m else ""
+
+    @property
     def quantity(self) -> str | None:
         """The kind of stated quantity that answers it ("duration", "percent", "money"), if any."""
         return QUANTITY_TYPES.get(self.answer_type)

@@ -474,3 +474,16 @@ def test_a_role_answer_is_the_name_with_its_description(tmp_path: Path, embedder
         "U.S. Commerce Department official now with the Atlantic Trade Institute. The talks resume on Monday.\n")})
     answer = pipeline.ask("Where did Ana Ribeiro work before?")
     assert answer.sentences[0].text.startswith("Ana Ribeiro, a former U.S. Commerce Department official"), answer.text
+
+
+def test_a_yes_no_question_gets_each_sources_account_of_the_asked_verb(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "wire.txt": ("Governor rejects bridge toll plan\n\nGovernor Paul Reyes rejected the city's plan for a bridge "
+                     "toll on Monday, his office said. Mr Reyes spoke to reporters in the capital about the bridge toll plan.\n"),
+        "paper.txt": ("Toll plan: mixed signals\n\nGovernor Paul Reyes has expressed support for the bridge toll plan in "
+                      "principle but wants changes first. The governor made several points about the bridge toll plan, aides said.\n"),
+    })
+    profile = pipeline.analyze("Does Governor Paul Reyes support the bridge toll plan?", [])
+    assert profile.predicate == "support"
+    answer = pipeline.ask("Does Governor Paul Reyes support the bridge toll plan?")
+    assert "rejected" in answer.text and "in principle" in answer.text, answer.text
