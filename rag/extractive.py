@@ -21,7 +21,7 @@ from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
 from .quantities import Quantity, extract
-from .question import TYPED, QuestionProfile, contrast_violated, part_profiles
+from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
 from .text import normalize, planted_sentences, split_sentences, terms, words
 
@@ -52,6 +52,8 @@ TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS[
 _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|criticized|condemned|praised|called|described|"
                      r"dismissed|rejected|hailed|insisted|argued|claimed|admitted|denied|urged|accused|responded|replied|"
                      r"reacted|complained|stated|wrote|tweeted|posted|announced|declared|branded|labelled|slammed)\b|[“\"]", re.I)
+_TITLES = frozenset("president minister secretary chancellor senator governor mayor spokesman spokeswoman chairman "
+                    "director chief officer leader premier king queen prince general".split())
 _REFUSAL = frozenset(terms("declined rejected refused opposed denied dismissed"))
 
 
@@ -185,6 +187,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
                 w in people or w in question_words for w in (re.sub(r"['’]s$", "", w) for w in words(m.group(0)))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
+        if kind == "person" and (set(words(m.group(0))) & ORG_HEADS or words(m.group(0))[-1] in _TITLES):
+            continue  # "Lionhead Studios", "United States President": not a person's name
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):

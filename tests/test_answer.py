@@ -487,3 +487,15 @@ def test_a_yes_no_question_gets_each_sources_account_of_the_asked_verb(tmp_path:
     assert profile.predicate == "support"
     answer = pipeline.ask("Does Governor Paul Reyes support the bridge toll plan?")
     assert "rejected" in answer.text and "in principle" in answer.text, answer.text
+
+
+def test_an_organisation_or_a_bare_title_is_not_a_person():
+    from rag.extractive import _answer_spans
+    from rag.text import words
+
+    asked = set(words("Who interpreted for Trump during the call?"))
+    for text in ("United States President, Donald Trump, engaged in a crucial call on Tuesday.",
+                 "The head of Surrey's Lionhead Studios was in the room during the call."):
+        assert _answer_spans("person", text, asked, [], ("Trump",)) == (), text
+    text = "The interpreter during the call was Anna Berg, a former diplomat."
+    assert [text[a:b] for a, b in _answer_spans("person", text, asked, [], ("Trump",))] == ["Anna Berg"]
