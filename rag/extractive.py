@@ -238,7 +238,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         # About the question's subject: its names are in the passage (up to cfg.missing_names of
         # them may be absent; a name in no passage at all is caught before, as an unknown name).
         missing = names_missing_from(required, [passage])
-        named = len(missing) <= cfg.missing_names * len(required)
+        named = len(missing) <= cfg.missing_names * len(required) and all(_mentions(t, passage_terms) for t in profile.anchor)
         in_context = _share(context, passage_terms) if context else 1.0
         # "How did X react to Y?": X's words in an article about Y answer, whatever verb they use.
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
@@ -422,7 +422,13 @@ _QUANTITY_FRAMES = frozenset(terms("last lasted take took cost spend spent pay p
 # Words news writing uses for one and the same event or thing.
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
+    "talks meeting summit negotiations",
 ))
+
+
+def _mentions(term: str, present: set[str]) -> bool:
+    """``term``, or another word for the same thing, is among ``present``."""
+    return term in present or any(term in group and group & present for group in _SAME_THING)
 
 
 def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool:
@@ -435,7 +441,7 @@ def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool
     before = c.text[:q.start + len(q.surface)]
     pieces = [before[a:b] for a, b in _clauses(before, keep=((q.start, len(before)),))]
     present = set(terms(" ".join(pieces[-2:])))
-    return any(t in present or any(t in g and g & present for g in _SAME_THING) for t in asked)
+    return any(_mentions(t, present) for t in asked)
 
 
 def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate,

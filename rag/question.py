@@ -156,6 +156,12 @@ class QuestionProfile:
         return (terms(m.group(2)) or [""])[0] if m else ""
 
     @property
+    def anchor(self) -> tuple[str, ...]:
+        """The event a question is tied to in time ("after the call", "during the talks"): stems a
+        passage must hold to be about that moment, not the same topic at another time."""
+        return _anchor_terms(self.question)
+
+    @property
     def quantity(self) -> str | None:
         """The kind of stated quantity that answers it ("duration", "percent", "money"), if any."""
         return QUANTITY_TYPES.get(self.answer_type)
@@ -180,6 +186,12 @@ class QuestionProfile:
                     and not (i + 2 < len(names) and adjacent(names[i + 1], names[i + 2])))
 
         return tuple(n for i, n in enumerate(self.names) if not forename(i))
+
+
+def _anchor_terms(question: str) -> tuple[str, ...]:
+    m = re.search(r"\b(?:after|before|during|since|following|ahead of)\s+(?:the|this|that|their|his|her|its)\s+"
+                  r"((?:[a-z-]+\s+)?[a-z-]+)\s*\??$", question.lower())
+    return tuple(terms(m.group(1))) if m else ()
 
 
 def answer_type(question: str) -> str:
@@ -293,7 +305,9 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     names = tuple(dict.fromkeys([*own_names, *(referent.split() if referent else [])]))
     name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
     all_terms = tuple(question_terms(standalone if referent else question))
-    focus = tuple(t for t in dict.fromkeys(all_terms) if t not in name_terms and t not in QUESTION_FILLERS)
+    # What is asked about: not the names, nor the event the question is tied to ("after the call").
+    anchor = set(_anchor_terms(question))
+    focus = tuple(t for t in dict.fromkeys(all_terms) if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)
     return QuestionProfile(
         question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,

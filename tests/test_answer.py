@@ -499,3 +499,16 @@ def test_an_organisation_or_a_bare_title_is_not_a_person():
         assert _answer_spans("person", text, asked, [], ("Trump",)) == (), text
     text = "The interpreter during the call was Anna Berg, a former diplomat."
     assert [text[a:b] for a, b in _answer_spans("person", text, asked, [], ("Trump",))] == ["Anna Berg"]
+
+
+def test_a_question_tied_to_an_event_needs_a_passage_about_that_event(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "markets.txt": "Shares rise\n\nShare prices in Lindholm rose 3% on Tuesday on hopes of lower interest rates.\n",
+        "vote.txt": "Merger passed\n\nThe harbour merger vote passed in Lindholm on Monday. Councillors cheered the result.\n",
+    })
+    from rag.question import analyze
+
+    assert analyze("How did Lindholm share prices move after the merger vote?").anchor == ("merger", "vote")
+    # The same topic at another moment is not an answer about the moment asked.
+    assert pipeline.ask("How did Lindholm share prices move after the merger vote?").abstained
+    assert "3%" in pipeline.ask("How did Lindholm share prices move on Tuesday?").text
