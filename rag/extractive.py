@@ -60,6 +60,7 @@ _REFUSAL = frozenset(terms("declined rejected refused opposed denied dismissed")
 def _refuses(sentence_terms: set[str]) -> bool:
     return bool(_REFUSAL & sentence_terms)
 
+
 _PAST_DATE = re.compile(r"\b(?:last|ago|yesterday|earlier|previously)\b", re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
@@ -169,8 +170,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     pattern = TYPE_PATTERNS.get(kind)
     if pattern is None:
         return ()
-    # A count is not a number that measures something else ("two minutes", "1-1", "2002", "£5m"),
-    # unless the question asks for that unit ("how many minutes").
+    # A count or an amount is not a number that measures something else ("two minutes", "1-1", "2002",
+    # "£5m"), unless the question asks for that unit ("how many minutes").
     taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
@@ -572,10 +573,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if kind in ENTITY_TYPES:
             # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
             # answers; one that restates the question does not.
-            named_new = [c for c in answering if c.typed and c.score >= cfg.keep_ratio * answering[0].score]
-            if named_new:
-                answering = named_new + [c for c in answering if c not in named_new]
-            elif part.names and not any(c.typed for c in answering):
+            answering = _first(answering, lambda c: c.typed, cfg)
+            if part.names and not any(c.typed for c in answering):
                 # Sentences about a named subject that name no one (nowhere) else do not say who (where).
                 # (Unnamed subjects are often answered by a description: "the lighthouse keeper".)
                 if len(kinds) > 1:
@@ -583,8 +582,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                     continue
                 return abstention(question, "extractive", ["no_typed_answer"])
         if part.speaker:  # "How did the RAC react?": the RAC's words, before sentences about what it reacted to
-            spoken = [c for c in answering if c.spoken and c.score >= cfg.keep_ratio * answering[0].score]
-            answering = spoken + [c for c in answering if c not in spoken]
+            answering = _first(answering, lambda c: c.spoken, cfg)
         best = answering[0]
         if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
             question_words = set(words(profile.standalone))
@@ -610,6 +608,12 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     if not spans:
         return abstention(question, "extractive", list(dict.fromkeys(missing)))
     return finalize(question, spans, passages, "extractive", threshold)
+
+
+def _first(answering: list[Candidate], wanted: Callable[[Candidate], bool], cfg: ReaderSettings) -> list[Candidate]:
+    """``answering`` with the ``wanted`` sentences that score close to the best (``cfg.keep_ratio``) first."""
+    preferred = [c for c in answering if wanted(c) and c.score >= cfg.keep_ratio * answering[0].score]
+    return preferred + [c for c in answering if c not in preferred]
 
 
 def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], ranked: list[Candidate],

@@ -129,6 +129,9 @@ class QuestionProfile:
     context_terms: tuple[str, ...] = ()  # terms of the conversation a follow-up leans on
     referent: str = ""  # what a pronoun of a follow-up was resolved to
     search: str = ""  # what retrieval looks for, when more than the standalone question (see ``query``)
+    # The event the question is tied to in time ("after the call", "during the talks"): stems a passage
+    # must hold to be about that moment, not the same topic at another time.
+    anchor: tuple[str, ...] = ()
 
     @property
     def query(self) -> str:
@@ -154,12 +157,6 @@ class QuestionProfile:
             return ""
         m = re.match(r"^\s*(?:and\s+|so\s+)?\w+\s+((?:[A-Z][\w'’.-]*\s+|and\s+|the\s+)*)([a-z][\w'’-]*)", self.standalone)
         return (terms(m.group(2)) or [""])[0] if m else ""
-
-    @property
-    def anchor(self) -> tuple[str, ...]:
-        """The event a question is tied to in time ("after the call", "during the talks"): stems a
-        passage must hold to be about that moment, not the same topic at another time."""
-        return _anchor_terms(self.question)
 
     @property
     def quantity(self) -> str | None:
@@ -306,14 +303,14 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
     all_terms = tuple(question_terms(standalone if referent else question))
     # What is asked about: not the names, nor the event the question is tied to ("after the call").
-    anchor = set(_anchor_terms(question))
+    anchor = _anchor_terms(question)
     focus = tuple(t for t in dict.fromkeys(all_terms) if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)
     return QuestionProfile(
         question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,
         terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
         followup=bool(history) and standalone != question or bool(context), context_terms=context, referent=referent,
-        search=f"{standalone} ({_last_question(history)})" if referent else "",
+        search=f"{standalone} ({_last_question(history)})" if referent else "", anchor=anchor,
     )
 
 
