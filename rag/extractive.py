@@ -61,6 +61,7 @@ def _refuses(sentence_terms: set[str]) -> bool:
     return bool(_REFUSAL & sentence_terms)
 
 
+_CALENDAR = re.compile(rf"{_MONTHS}|{_DAYS}")
 _PAST_DATE = re.compile(r"\b(?:last|ago|yesterday|earlier|previously)\b", re.I)
 ENTITY_TYPES = frozenset({"person", "organisation", "place"})
 STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
@@ -192,6 +193,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Lionhead Studios", "United States President": not a person's name
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
+        if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):
+            continue  # "in May", "on Monday": times, not places
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):
@@ -587,7 +590,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
             question_words = set(words(profile.standalone))
             whole = next((c for c in answering[:5] if all(
-                _answer_spans(k, c.text, question_words, extract(c.text)) for k in kinds)), None)
+                _answer_spans(k, c.text, question_words, extract(c.text), profile.names) for k in kinds)), None)
             if whole and len(whole.text.split()) <= cfg.max_words:
                 # One sentence answers every part ("…will begin immediately in the Middle East").
                 return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,

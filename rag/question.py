@@ -323,8 +323,10 @@ def part_profiles(profile: QuestionProfile) -> tuple[QuestionProfile, ...]:
     subs: dict[tuple, QuestionProfile] = {}
     for text in profile.parts:
         own = analyze(text)
+        # "…, and whom will he replace there?": a part that refers back is about the question's names.
+        names = own.names or (profile.names if ANAPHORA.search(text) else ())
         sub = replace(profile, answer_type=own.answer_type, types=(own.answer_type,), focus=own.focus or profile.focus,
-                      terms=own.terms or profile.terms, names=own.names, attribute=own.attribute, parts=())
+                      terms=own.terms or profile.terms, names=names, attribute=own.attribute, parts=())
         subs.setdefault((sub.answer_type, sub.focus), sub)
     return tuple(subs.values())
 

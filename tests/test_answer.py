@@ -387,6 +387,22 @@ def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipelin
     assert cited == {"flood.txt", "arena.txt"}, cited
 
 
+def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, embedder):
+    from rag.question import analyze, part_profiles
+
+    question = "Where is Dario Quint going as ambassador, and whom will he replace there?"
+    assert [p.names for p in part_profiles(analyze(question))] == [("Dario", "Quint"), ("Dario", "Quint")]
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "envoy.txt": "Envoy named\n\nMr Dario Quint, 53, is to become the country's ambassador to Norland. He will "
+                     "replace the previous ambassador, Ilse Varga, after the election in May.\n",
+        "coach.txt": "Coach change at Harbour City\n\nFormer academy director Tom Weller will replace Sam Oduya as "
+                     "coach of Harbour City, the club said on Monday.\n",
+    })
+    answer = pipeline.ask(question)
+    # "he" is Dario Quint: the coach who replaces someone at another club is not the answer.
+    assert "Norland" in answer.text and "Ilse Varga" in answer.text and "Oduya" not in answer.text, answer.text
+
+
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     from rag.config import ReaderSettings
     from rag.extractive import Candidate, _answer_spans, lead_span
