@@ -95,10 +95,12 @@ def finalize(
     preamble: str = "",
     conflicts: Sequence[Conflict] = (),
     flags: Sequence[str] = (),
+    postscript: str = "",
 ) -> Answer:
     """Verify, drop unsupported sentences, renumber the cited passages 1..n and compose the text.
 
-    ``sentences`` cite passages by their 1-based position in ``passages``.
+    ``sentences`` cite passages by their 1-based position in ``passages``; ``postscript`` closes the
+    text with what the answer does not cover (it states no fact, so it cites nothing).
     """
     provisional = [_source(i + 1, p) for i, p in enumerate(passages)]
     checked = verify(sentences, provisional, threshold)
@@ -126,6 +128,7 @@ def finalize(
         for c in conflicts
     )
     body = " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}" for s in final_sentences)
+    body += f" {postscript}" if postscript else ""
     return Answer(question, f"{preamble}{body}", final_sentences, tuple(sources), False, backend,
                   conflicts=renumbered_conflicts, flags=tuple(flags))
 

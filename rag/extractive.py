@@ -386,9 +386,10 @@ def _window(text: str, c: Candidate, profile: QuestionProfile, cfg: ReaderSettin
             hi += 1
         else:
             break
-    # A clause that starts in lower case ("has confirmed that…", "was given a standing ovation")
-    # lost its subject to the cut: take the clause before it back while the span stays short.
-    while lo > 0 and text[clauses[lo][0]].islower() and size(lo - 1, hi) <= cfg.lead_words:
+    # A clause that starts in lower case ("has confirmed that…", "was given a standing ovation"), or
+    # with an age or a number ("Mr Boateng, | 53, | is to become…"), lost its subject to the cut: take
+    # the clause before it back while the span stays short.
+    while lo > 0 and (text[clauses[lo][0]].islower() or text[clauses[lo][0]].isdigit()) and size(lo - 1, hi) <= cfg.lead_words:
         lo -= 1
     return text[clauses[lo][0]:clauses[hi][1]].strip(" ,;:")
 
@@ -563,14 +564,21 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     chosen: list[Candidate] = []
     spans: list[AnswerSentence] = []
     missing: list[str] = []
+    unanswered: list[str] = []  # the text of each part no sentence answers
+    read_parts = []
     for part in parts:
         kind = part.answer_type
         typed_kind = kind in TYPED
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
         answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
+        read_parts.append((part, kind, typed_kind, ranked, answering))
+    # A sentence can answer a two-part question whole only if it answers each part.
+    answers_all = set.intersection(*({c.text for c in answering} for *_, answering in read_parts))
+    for part, kind, typed_kind, ranked, answering in read_parts:
         if not answering:
             if len(kinds) > 1:
                 missing.append("no_typed_answer" if typed_kind else "low_evidence")
+                unanswered.append(part.question)
                 continue  # one part of a two-part question unanswered: say what is known of the others
             return abstention(question, "extractive", ["no_typed_answer" if typed_kind else "low_evidence"])
         if kind in ENTITY_TYPES:
@@ -582,6 +590,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 # (Unnamed subjects are often answered by a description: "the lighthouse keeper".)
                 if len(kinds) > 1:
                     missing.append("no_typed_answer")
+                    unanswered.append(part.question)
                     continue
                 return abstention(question, "extractive", ["no_typed_answer"])
         if part.speaker:  # "How did the RAC react?": the RAC's words, before sentences about what it reacted to
@@ -589,8 +598,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         best = answering[0]
         if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
             question_words = set(words(profile.standalone))
-            whole = next((c for c in answering[:5] if all(
-                _answer_spans(k, c.text, question_words, extract(c.text), profile.names) for k in kinds)), None)
+            whole = next((c for c in answering[:5] if c.text in answers_all and _states_each(
+                [_answer_spans(k, c.text, question_words, extract(c.text), profile.names) for k in kinds])), None)
             if whole and len(whole.text.split()) <= cfg.max_words:
                 # One sentence answers every part ("…will begin immediately in the Middle East").
                 return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,
@@ -610,7 +619,20 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             spans += _support(best, lead, answering, ranked, part, cfg)
     if not spans:
         return abstention(question, "extractive", list(dict.fromkeys(missing)))
+    if unanswered:  # honest about the part left open, in the asker's words
+        rest = " ".join(f"“{text[0].upper()}{text[1:].rstrip(' ?')}?”" for text in unanswered)
+        return finalize(question, spans, passages, "extractive", threshold, flags=["part_unanswered"],
+                        postscript=f"The articles don't answer {rest}")
     return finalize(question, spans, passages, "extractive", threshold)
+
+
+def _states_each(spans_by_kind: list[tuple[tuple[int, int], ...]]) -> bool:
+    """Each asked kind has a span of its own: "to South Africa" is the place asked for, not also the person."""
+    def apart(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+        return all(span[1] <= a or b <= span[0] for a, b in others)
+
+    return all(any(apart(span, [o for j, group in enumerate(spans_by_kind) if j != i for o in group]) for span in spans)
+               for i, spans in enumerate(spans_by_kind))
 
 
 def _first(answering: list[Candidate], wanted: Callable[[Candidate], bool], cfg: ReaderSettings) -> list[Candidate]:

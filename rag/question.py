@@ -316,8 +316,8 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
 
 def part_profiles(profile: QuestionProfile) -> tuple[QuestionProfile, ...]:
     """One profile per part of a question that asks several things ("What truce had Ukraine offered,
-    and how did Washington react?"), each with its own answer type, focus, terms and names, and the
-    conversation of the whole; the profile itself for a question that asks one thing."""
+    and how did Washington react?"), each with its own text (``question``), answer type, focus, terms
+    and names, and the conversation of the whole; the profile itself for a question that asks one thing."""
     if not profile.parts:
         return (profile,)
     subs: dict[tuple, QuestionProfile] = {}
@@ -325,7 +325,7 @@ def part_profiles(profile: QuestionProfile) -> tuple[QuestionProfile, ...]:
         own = analyze(text)
         # "…, and whom will he replace there?": a part that refers back is about the question's names.
         names = own.names or (profile.names if ANAPHORA.search(text) else ())
-        sub = replace(profile, answer_type=own.answer_type, types=(own.answer_type,), focus=own.focus or profile.focus,
+        sub = replace(profile, question=text, answer_type=own.answer_type, types=(own.answer_type,), focus=own.focus or profile.focus,
                       terms=own.terms or profile.terms, names=names, attribute=own.attribute, parts=())
         subs.setdefault((sub.answer_type, sub.focus), sub)
     return tuple(subs.values())

@@ -394,13 +394,19 @@ def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, e
     assert [p.names for p in part_profiles(analyze(question))] == [("Dario", "Quint"), ("Dario", "Quint")]
     pipeline = _pipeline_over(tmp_path, embedder, {
         "envoy.txt": "Envoy named\n\nMr Dario Quint, 53, is to become the country's ambassador to Norland. He will "
-                     "replace the previous ambassador, Ilse Varga, after the election in May.\n",
+                     "replace the previous ambassador, Ilse Varga, after the election in May. Opposition leader Karl "
+                     "Brun said he would block the appointment of Mr Quint as ambassador to Norland.\n",
         "coach.txt": "Coach change at Harbour City\n\nFormer academy director Tom Weller will replace Sam Oduya as "
                      "coach of Harbour City, the club said on Monday.\n",
     })
     answer = pipeline.ask(question)
-    # "he" is Dario Quint: the coach who replaces someone at another club is not the answer.
+    # "he" is Dario Quint: the coach who replaces someone at another club is not the answer, nor is
+    # Karl Brun, named in a sentence that answers only the "where".
     assert "Norland" in answer.text and "Ilse Varga" in answer.text and "Oduya" not in answer.text, answer.text
+    # A part the articles leave open is said to be open, in the asker's words, after what is known.
+    answer = pipeline.ask("Where is Dario Quint going as ambassador, and who will pay for his residence there?")
+    assert "Norland" in answer.text and "part_unanswered" in answer.flags, (answer.text, answer.flags)
+    assert answer.text.endswith("The articles don't answer “Who will pay for his residence there?”"), answer.text
 
 
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
@@ -416,6 +422,13 @@ def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     answers = _answer_spans("duration", text, set(words(profile.standalone)), extract(text))
     span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
     assert "ten-minute" in span and span.startswith("The lavish musical production"), span
+    # An age between commas is not where the subject ends ("Mr Quint, | 53, | is to become…").
+    profile = analyze("Where is Dario Quint going as ambassador?")
+    text = ("Mr Quint, 53, who has served in the foreign ministry for more than twenty years, is to become the "
+            "country's next ambassador to the Republic of Norland.")
+    answers = _answer_spans("place", text, set(words(profile.standalone)), extract(text))
+    span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+    assert span.startswith("Mr Quint") and "Norland" in span, span
 
 
 def test_when_will_is_not_answered_by_when_it_happened(tmp_path: Path, embedder):
