@@ -78,6 +78,12 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: tuple[tuple[str, str], ...] = ()  # (chunk_id, doc_id), best first
     removed: tuple[str, ...] = ()  # sentences a model wrote that verification dropped (not supported by the sources)
+    unanswered: tuple[str, ...] = ()  # parts of the question the articles leave open, in the asker's words
+
+    @property
+    def open_note(self) -> str:
+        """The closing sentence that names the parts left open ("" when none is)."""
+        return "The articles don't answer " + " ".join(f"“{q}”" for q in self.unanswered) if self.unanswered else ""
 
     def completed(self, *, question: str, standalone: str, timings_ms: dict[str, float],
                   retrieved: Sequence[tuple[str, str]], flags: Sequence[str] = ()) -> "Answer":
@@ -107,6 +113,7 @@ class Answer:
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "retrieved": [list(r) for r in self.retrieved],
             "removed": list(self.removed),
+            "unanswered": list(self.unanswered),
         }
 
 

@@ -10,6 +10,7 @@ cited passages 1..n and composes the text; with nothing left it abstains.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from .answer import ABSTAIN_TEXT, CITATION, Answer, AnswerSentence, Conflict, Source
@@ -95,12 +96,12 @@ def finalize(
     preamble: str = "",
     conflicts: Sequence[Conflict] = (),
     flags: Sequence[str] = (),
-    postscript: str = "",
+    unanswered: Sequence[str] = (),
 ) -> Answer:
     """Verify, drop unsupported sentences, renumber the cited passages 1..n and compose the text.
 
-    ``sentences`` cite passages by their 1-based position in ``passages``; ``postscript`` closes the
-    text with what the answer does not cover (it states no fact, so it cites nothing).
+    ``sentences`` cite passages by their 1-based position in ``passages``; ``unanswered`` names the
+    parts of the question the answer leaves open (the text closes by saying so, citing nothing).
     """
     provisional = [_source(i + 1, p) for i, p in enumerate(passages)]
     checked = verify(sentences, provisional, threshold)
@@ -128,9 +129,11 @@ def finalize(
         for c in conflicts
     )
     body = " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}" for s in final_sentences)
-    body += f" {postscript}" if postscript else ""
-    return Answer(question, f"{preamble}{body}", final_sentences, tuple(sources), False, backend,
-                  conflicts=renumbered_conflicts, flags=tuple(flags))
+    answer = Answer(question, f"{preamble}{body}", final_sentences, tuple(sources), False, backend,
+                    conflicts=renumbered_conflicts, flags=tuple(flags), unanswered=tuple(unanswered))
+    if unanswered:
+        answer = replace(answer, text=f"{answer.text} {answer.open_note}", flags=(*answer.flags, "part_unanswered"))
+    return answer
 
 
 def abstention(question: str, backend: str, flags: Sequence[str] = (), text: str = ABSTAIN_TEXT) -> Answer:

@@ -619,11 +619,9 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             spans += _support(best, lead, answering, ranked, part, cfg)
     if not spans:
         return abstention(question, "extractive", list(dict.fromkeys(missing)))
-    if unanswered:  # honest about the part left open, in the asker's words
-        rest = " ".join(f"“{text[0].upper()}{text[1:].rstrip(' ?')}?”" for text in unanswered)
-        return finalize(question, spans, passages, "extractive", threshold, flags=["part_unanswered"],
-                        postscript=f"The articles don't answer {rest}")
-    return finalize(question, spans, passages, "extractive", threshold)
+    # A part left open is said to be, in the asker's words, after what is known.
+    return finalize(question, spans, passages, "extractive", threshold,
+                    unanswered=[f"{text[0].upper()}{text[1:].rstrip(' ?')}?" for text in unanswered])
 
 
 def _states_each(spans_by_kind: list[tuple[tuple[int, int], ...]]) -> bool:

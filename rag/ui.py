@@ -97,6 +97,8 @@ def chat_markdown(answer: Answer) -> str:
         for sentence in answer.sentences:
             links = "".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in sentence.citations)
             parts.append(f"{escape_text(sentence.text)} {links}")
+        if answer.unanswered:
+            parts.append(escape_text(answer.open_note))
         text = " ".join(parts)
     removed = [f'<del class="removed">{escape_text(sentence)}</del> <em class="removed-note">({REMOVED_NOTE})</em>'
                for sentence in answer.removed]

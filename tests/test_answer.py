@@ -389,6 +389,7 @@ def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipelin
 
 def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, embedder):
     from rag.question import analyze, part_profiles
+    from rag.ui import chat_markdown
 
     question = "Where is Dario Quint going as ambassador, and whom will he replace there?"
     assert [p.names for p in part_profiles(analyze(question))] == [("Dario", "Quint"), ("Dario", "Quint")]
@@ -407,6 +408,8 @@ def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, e
     answer = pipeline.ask("Where is Dario Quint going as ambassador, and who will pay for his residence there?")
     assert "Norland" in answer.text and "part_unanswered" in answer.flags, (answer.text, answer.flags)
     assert answer.text.endswith("The articles don't answer “Who will pay for his residence there?”"), answer.text
+    assert answer.to_dict()["unanswered"] == ["Who will pay for his residence there?"]
+    assert chat_markdown(answer).endswith("The articles don't answer “Who will pay for his residence there?”")
 
 
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
