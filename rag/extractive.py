@@ -559,6 +559,11 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     if unknown:
         return abstention(question, "extractive", ["unknown_name"],
                           f"The articles don't say: they don't mention {' '.join(unknown)}.")
+    if profile.asks_author:  # the byline, or no answer: the article's sentences do not say who wrote it
+        byline = _byline(profile, passages)
+        if byline is None:
+            return abstention(question, "extractive", ["no_byline"])
+        return finalize(question, [byline], passages, "extractive", threshold)
     parts = part_profiles(profile)
     kinds = tuple(p.answer_type for p in parts)
     chosen: list[Candidate] = []
@@ -622,6 +627,19 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     # A part left open is said to be, in the asker's words, after what is known.
     return finalize(question, spans, passages, "extractive", threshold,
                     unanswered=[f"{text[0].upper()}{text[1:].rstrip(' ?')}?" for text in unanswered])
+
+
+def _byline(profile: QuestionProfile, passages: Sequence[Passage]) -> AnswerSentence | None:
+    """The byline of the article the question points to (by its headline, outlet or subject: the
+    passage whose title and outlet share most of the question's terms, the better ranked first), cited
+    to a passage that prints it; None when that article has no known author."""
+    asked = set(profile.terms)
+    ranked = sorted(range(len(passages)), key=lambda i: -len(asked & set(terms(f"{passages[i].title} {passages[i].outlet}"))))
+    article = passages[ranked[0]].doc_id if ranked else ""
+    for pos, passage in enumerate(passages, start=1):
+        if passage.doc_id == article and passage.author and passage.author in passage.text:
+            return AnswerSentence(_statement(passage.author), (pos,))
+    return None
 
 
 def _states_each(spans_by_kind: list[tuple[tuple[int, int], ...]]) -> bool:

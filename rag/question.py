@@ -96,6 +96,11 @@ CONTRASTS = (
 )
 _CONTRAST_OF = {stem: group for group in CONTRASTS for stem in group}
 
+# "Who wrote the Bloomberg article…?", "the author of the CNN piece": the byline is asked for.
+_AUTHOR_QUESTION = re.compile(r"\b(?:who\s+(?:wrote|authored|reported|filed)|(?:author|authors|byline|writer|writers|reporter|"
+                              r"reporters)\s+of)\s+(?:the|this|that|a)\s+(?:[\w'’-]+\s+){0,3}"
+                              r"(?:article|story|report|piece|column|op-ed|editorial|analysis)\b", re.I)
+
 # Words that refer back to the conversation.
 ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|that|this|those|these|there|then|the same|such)\b", re.I)
@@ -157,6 +162,11 @@ class QuestionProfile:
             return ""
         m = re.match(r"^\s*(?:and\s+|so\s+)?\w+\s+((?:[A-Z][\w'’.-]*\s+|and\s+|the\s+)*)([a-z][\w'’-]*)", self.standalone)
         return (terms(m.group(2)) or [""])[0] if m else ""
+
+    @property
+    def asks_author(self) -> bool:
+        """ "Who wrote the Bloomberg article…?": answered by the article's byline, not by its sentences."""
+        return self.answer_type == "person" and bool(_AUTHOR_QUESTION.search(self.standalone))
 
     @property
     def quantity(self) -> str | None:

@@ -412,6 +412,22 @@ def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, e
     assert chat_markdown(answer).endswith("The articles don't answer “Who will pay for his residence there?”")
 
 
+def test_who_wrote_the_article_is_answered_by_its_byline(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "ferry.txt": "Harbour ferry deal signed\n\nBy Anna Keller and Tomas Berg\n\nThe Lindholm ferry company has "
+                     "signed a deal to run a new route to Ostervik from June, the company said on Monday.\n",
+        "tolls.txt": "Bridge tolls frozen\n\nMayor Ilse Brandt has announced a freeze on bridge tolls in her budget "
+                     "speech to the city council on Thursday. Ms Brandt said tolls would normally rise each year.\n",
+    })
+    answer = pipeline.ask("Who wrote the article about the ferry deal?")
+    assert answer.text == "Anna Keller and Tomas Berg. [1]" and answer.sources[0].doc_id == "ferry.txt", answer.text
+    # An article without a byline does not say who wrote it, whoever its sentences name.
+    answer = pipeline.ask("Who wrote the story about the bridge tolls?")
+    assert answer.abstained and "no_byline" in answer.flags, answer.text
+    # Who wrote a letter is a question about the articles' sentences, not their bylines.
+    assert "Anna Keller" not in pipeline.ask("Who wrote the letter about the ferry route?").text
+
+
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     from rag.config import ReaderSettings
     from rag.extractive import Candidate, _answer_spans, lead_span
