@@ -32,6 +32,16 @@ congress police army navy forces guard press news times post journal magazine ch
 organisation organization fund exchange""".split())
 # Up to three words describing the asked thing ("which Californian video games company"), not a verb or article.
 _ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
+# Someone described by what they do ("which wealthy backer", "which novelist", "which Labour politician"):
+# a noun ending like an agent's, before a verb; not a thing or a word of comparison ("which paper", "which other").
+_NOT_AGENTS = ("other|another|former|latter|major|minor|senior|junior|prior|later|earlier|under|over|after|paper|letter|number"
+               "|order|border|quarter|matter|chapter|winter|summer|centre|center|computer|server|water|power|river|tower|cancer"
+               "|counter|poster|trailer|charter|thriller|printer|controller|container|manner|dinner|filter|sector|factor|error"
+               "|mirror|motor|floor|door|colour|color|labour|labor|honour|honor|rumour|rumor|humour|favour|behaviour|corridor"
+               "|monitor|indicator|generator|reactor|processor|offer|answer|barrier|cover|list|christian")
+_AGENT_NOUN = (rf"(?!(?:{_NOT_AGENTS})s?\b)[a-z]+(?:er|or|ist|ian)s?\b(?=\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|[a-z]+ed|[a-z]+s"
+               r"|paid|won|lost|said|made|took|gave|led|ran|wrote|became|left|sold|bought|got|told|held|met|beat|came|went"
+               r"|saw|quit|hit|set|put|spent|built|sent|brought|kept|struck|fell|rose|began|chose|drew|drove|found|shot)\b)")
 _STATEMENT_VERBS = (r"say|said|tell|told|write|post|claim|warn|announce|argue|add|note|promise|think|suggest|predict"
                     r"|describe|characteri[sz]e|react|respond|reply|explain|view|see|call")
 _SPEAKER = re.compile(rf"\b(?:how|what)\s+(?:did|does|do|has|have|had)\s+(.+?)\s+(?:{_STATEMENT_VERBS})\b", re.I)
@@ -77,7 +87,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      r"|film|films|movie|song|album|book|novel|play|musical|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
     ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
-               r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"),
+               r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"
+               rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),
     ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|said|tell|told|write|written|post|posted|claim|claimed|warn|warned|announce|announced|argue|argued|add|added|note|noted|promise|promised|mean|meant|think|thought|suggest|suggested|predict|predicted)\b"

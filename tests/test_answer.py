@@ -428,6 +428,16 @@ def test_who_wrote_the_article_is_answered_by_its_byline(tmp_path: Path, embedde
     assert "Anna Keller" not in pipeline.ask("Who wrote the letter about the ferry route?").text
 
 
+def test_a_who_question_is_answered_in_other_words_by_a_sentence_naming_someone_new(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"party.txt": (
+        "Party spending revealed\n\nThe Harbour Party spent 2.1m crowns on its European election campaign, second "
+        "only to the Liberals. Much of the Harbour Party's funding came from shipping millionaire Sir Oskar Lindqvist, "
+        "who helped bankroll its billboard campaign. The party won 9 seats.\n")})
+    # "backer paid for … advertising" is "funding came from … bankroll … billboard campaign": no focus word in common.
+    answer = pipeline.ask("Which wealthy backer paid for much of the Harbour Party's election advertising?")
+    assert "Oskar Lindqvist" in answer.text, (answer.text, answer.flags)
+
+
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     from rag.config import ReaderSettings
     from rag.extractive import Candidate, _answer_spans, lead_span

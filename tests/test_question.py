@@ -53,6 +53,12 @@ ANSWER_TYPE_CASES = [
     ("What did the man who filmed the crash tell police?", "statement"),
     ("What is the name of the factory where the cars are built?", "description"),
     ("What is the name of the Russian negotiator who will lead the talks?", "person"),
+    # someone named by what they do, an agent noun before the verb; not a thing ending alike
+    ("Which wealthy backer paid for the party's advertising?", "person"),
+    ("Which novelist won the prize?", "person"),
+    ("Which Labour politician resigned on Friday?", "person"),
+    ("Which other measures were agreed?", "description"),
+    ("Which paper reported the story first?", "description"),
     ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
     ("Since when has he led the party?", "date"),
     ("Do the articles say who interpreted for Trump?", "person"),
