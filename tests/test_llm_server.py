@@ -220,3 +220,27 @@ def test_compressed_context_keeps_passage_numbers_and_the_answer():
     assert "lasted about 90 minutes" in chosen[2]
     compressed = fence(passages, chosen)
     assert '<passage n="2"' in compressed and len(compressed) < len(fence(passages)) / 3
+
+
+def test_compressed_context_asks_for_cited_sentences():
+    """With only a few sentences to read, a bare "Answer (with [n] citations):" made the 1.5B model
+    reply with a passage number alone ("[3]") or NOT IN ARTICLES although the answer was there; the
+    compressed prompt asks for sentences that each end with their passage's [n]. Whole passages keep
+    the prompt they were measured with."""
+    from rag.llm import SENTENCES_CUE, GenerativeBackend
+    from rag.retrieval import Passage
+
+    filler = "The weather in the region was mild for the season and markets were quiet. " * 6
+    texts = [filler + "Officials said the talks would resume next month.",
+             filler + "The phone call between the two leaders began at 10 a.m., aides said. " + filler]
+    passages = [Passage(f"c{i}", f"d{i}", f"d{i}.txt", f"T{i}", "", t, 0, len(t)) for i, t in enumerate(texts, 1)]
+    profile = analyze("What time did the phone call start?")
+
+    def prompt(context: str) -> str:
+        backend = GenerativeBackend(None, "llamacpp", "unused", 0.6, context=context)  # messages() needs no model
+        return backend.messages(profile, passages)[-1]["content"]
+
+    compressed = prompt("sentences")
+    assert compressed.endswith(f"Question: What time did the phone call start?\n{SENTENCES_CUE}")
+    assert '<passage n="2"' in compressed and "began at 10 a.m." in compressed
+    assert prompt("passages").endswith("\nAnswer (with [n] citations):")
