@@ -175,6 +175,14 @@ def relevant_sentences(profile: QuestionProfile, passages: Sequence[Passage], ke
     return texts
 
 
+def states_something(sentence: str, profile: QuestionProfile) -> bool:
+    """Whether a model's sentence says more than the question: one made of the question's own words
+    ("The Trump-Putin call ended at." for "What time did the Trump-Putin call end?") answers no
+    question but a yes/no one ("Trump and Putin spoke by phone." for "Did they speak by phone?"),
+    however well its passage supports those words."""
+    return profile.answer_type == "yesno" or bool(set(terms(sentence)) - set(terms(profile.standalone)))
+
+
 def parse_sentences(output: str) -> list[AnswerSentence]:
     """Model output -> sentences with their [n] citations (markers stripped from the text)."""
     sentences = []
@@ -315,10 +323,10 @@ class GenerativeBackend:
             raise self._unavailable(exc) from exc
         if reply is None:
             raise LLMUnavailableError(f"the {self.name} backend at {self.where} ended its reply early")
-        yield Final(self._verified(profile.standalone, passages, reply))
+        yield Final(self._verified(profile, passages, reply))
 
-    def _verified(self, question: str, passages: Sequence[Passage], reply: Reply) -> Answer:
-        threshold = self.threshold
+    def _verified(self, profile: QuestionProfile, passages: Sequence[Passage], reply: Reply) -> Answer:
+        question, threshold = profile.standalone, self.threshold
         flags: list[str] = []  # injection_suspected is the pipeline's, for every backend
         flags += [f"prompt_tokens={reply.prompt_tokens}"] if reply.prompt_tokens is not None else []
         timings = {"model": reply.total_ms} | ({"model_first_token": reply.first_token_ms} if reply.first_token_ms is not None else {})
@@ -330,8 +338,8 @@ class GenerativeBackend:
         sentences, repaired = attribute(sentences, passages, threshold)
         if repaired:
             flags.append(f"citations_attributed={repaired}")
-        answer = finalize(question, sentences, passages, self.name, threshold,
-                          flags=[*flags, f"model_sentences={len(sentences)}"])
+        answer = finalize(question, [s for s in sentences if states_something(s.text, profile)], passages, self.name,
+                          threshold, flags=[*flags, f"model_sentences={len(sentences)}"])
         kept = {s.text for s in answer.sentences}
         return replace(answer, timings_ms=timings, removed=tuple(s.text for s in written if s.text not in kept))
 

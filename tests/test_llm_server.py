@@ -244,3 +244,28 @@ def test_compressed_context_asks_for_cited_sentences():
     assert compressed.endswith(f"Question: What time did the phone call start?\n{SENTENCES_CUE}")
     assert '<passage n="2"' in compressed and "began at 10 a.m." in compressed
     assert prompt("passages").endswith("\nAnswer (with [n] citations):")
+
+
+def test_a_model_sentence_that_only_repeats_the_question_is_no_answer():
+    """Qwen2.5-1.5B answered the unanswerable 'What time did the Trump-Putin call end?' with
+    'The Trump-Putin call ended at. [1]': every word supported, nothing stated. A sentence made of
+    the question's own words is removed (listed in ``removed``), so nothing is left: an abstention.
+    A yes/no question may be answered in its own words."""
+    from rag.llm import GenerativeBackend, Reply
+    from rag.retrieval import Passage
+
+    text = "The Trump-Putin call started at 10 a.m. on Tuesday. The call ended without a ceasefire deal."
+    passages = [Passage("c1", "d1", "d1.txt", "T1", "", text, 0, len(text))]
+    backend = GenerativeBackend(None, "llamacpp", "unused", 0.6)  # _verified checks a written reply: no model
+
+    empty = backend._verified(analyze("What time did the Trump-Putin call end?"), passages,
+                              Reply("The Trump-Putin call ended at. [1]"))
+    assert empty.abstained and empty.removed == ("The Trump-Putin call ended at.",)
+
+    started = backend._verified(analyze("What time did the Trump-Putin call start?"), passages,
+                                Reply("The Trump-Putin call started at 10 a.m. on Tuesday. [1]"))
+    assert not started.abstained and started.sentences[0].citations == (1,)
+
+    yes = backend._verified(analyze("Did the Trump-Putin call end without a ceasefire deal?"), passages,
+                            Reply("The call ended without a ceasefire deal. [1]"))
+    assert not yes.abstained
