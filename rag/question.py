@@ -63,7 +63,10 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
                r"|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
-               r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound)"),
+               r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound)"
+               # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
+               r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
+               r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),

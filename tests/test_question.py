@@ -58,6 +58,8 @@ ANSWER_TYPE_CASES = [
     ("Which novelist won the prize?", "person"),
     ("Which Labour politician resigned on Friday?", "person"),
     ("Which other measures were agreed?", "description"),
+    ("How much wine does the average person in China drink?", "amount"),  # a quantity of a thing, not money
+    ("How much debt does the airline have?", "money"),
     ("Which paper reported the story first?", "description"),
     ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
     ("Since when has he led the party?", "date"),
