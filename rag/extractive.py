@@ -305,10 +305,10 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
         return True  # the asked speaker's words in an article about the asked topic
-    # About what is asked: its focus words, a paraphrase of the question, or, when the question is
-    # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.
     if kind in ENTITY_TYPES and c.typed and c.similarity >= cfg.entity_similarity and c.context >= cfg.min_context:
         return True  # names someone (somewhere) new and paraphrases the question: "funding came from … Sir Paul Sykes"
+    # About what is asked: its focus words, a paraphrase of the question, or, when the question is
+    # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.
     about_focus = (c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
                    or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity))
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
