@@ -580,7 +580,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
         read_parts.append((part, kind, typed_kind, ranked, answering))
     # A sentence can answer a two-part question whole only if it answers each part.
-    answers_all = set.intersection(*({c.text for c in answering} for *_, answering in read_parts))
+    answers_all = set.intersection(*({c.text for c in answering} for *_, answering in read_parts)) if len(parts) > 1 else set()
     for part, kind, typed_kind, ranked, answering in read_parts:
         if not answering:
             if len(kinds) > 1:
@@ -636,8 +636,7 @@ def _byline(profile: QuestionProfile, passages: Sequence[Passage]) -> AnswerSent
     passage whose title and outlet share most of the question's terms, the better ranked first), cited
     to a passage that prints it; None when that article has no known author."""
     asked = set(profile.terms)
-    ranked = sorted(range(len(passages)), key=lambda i: -len(asked & set(terms(f"{passages[i].title} {passages[i].outlet}"))))
-    article = passages[ranked[0]].doc_id if ranked else ""
+    article = max(passages, key=lambda p: len(asked & set(terms(f"{p.title} {p.outlet}")))).doc_id
     for pos, passage in enumerate(passages, start=1):
         if passage.doc_id == article and passage.author and passage.author in passage.text:
             return AnswerSentence(_statement(passage.author), (pos,))
