@@ -75,6 +75,9 @@ _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|be
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)
 # Words that, opening a sentence, hand its meaning to the one before ("He added that…").
 _REFERS_BACK = re.compile(r"(He|She|They|It|This|That|These|Those|His|Her|Their|But|However|Such|The\s+\w+\s+(official|leader|source|spokesman|minister))\b")
+# A sentence whose subject is a pronoun or a description ("The actor, who was born in Beirut",
+# "The 40-year-old", "His career"): in a passage that names the question's subject, it is about them.
+_DESCRIBED_SUBJECT = re.compile(r"(?:The\s+(?:\d+-year-old|[a-z][\w-]*))\b(?!\s+[A-Z])")
 # Capitals and seats that news writing uses for a government ("Washington cut aid").
 CAPITAL_METONYMS = frozenset(
     "washington moscow kremlin kyiv kiev beijing london brussels paris berlin tehran tokyo delhi ankara jerusalem whitehall downing pentagon".split()
@@ -256,6 +259,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             if (start, end) in planted:
                 continue  # instructions planted in an article (and what they introduce) are not facts to quote
             sentence_terms = set(terms(text))
+            if named and name_terms and not name_terms & sentence_terms and _DESCRIBED_SUBJECT.match(text):
+                names_here = True  # "The actor, who was born in…" in an article on the asked actor
+                sentence_terms |= name_terms
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
             coverage = _share(weights, sentence_terms)

@@ -570,3 +570,14 @@ def test_a_question_tied_to_an_event_needs_a_passage_about_that_event(tmp_path: 
     # The same topic at another moment is not an answer about the moment asked.
     assert pipeline.ask("How did Lindholm share prices move after the merger vote?").abstained
     assert "3%" in pipeline.ask("How did Lindholm share prices move on Tuesday?").text
+
+
+def test_a_sentence_about_the_subject_by_description_answers(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"star.txt": (
+        "Actor honoured\n\nActor Tomas Varga, best known for his role as a lonely lighthouse keeper, has been "
+        "given a lifetime award by the national film academy. The 52-year-old attended the ceremony with his sister. "
+        "\"I never thought this would happen,\" Varga said. The actor, who was born in the Norlandic port of Hessby, "
+        "also spoke of how he left school at sixteen to work in a theatre.\n")})
+    # "The actor" is Tomas Varga: the sentence is about him though it does not name him.
+    answer = pipeline.ask("In which town was Tomas Varga born?")
+    assert "Hessby" in answer.text, (answer.text, answer.flags)

@@ -350,6 +350,10 @@ def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, require
     ("How did the RAC react to Gordon Brown freezing fuel duty?", ("RAC",)),
     ("What did Zelenskyy say Ukraine would do if Russia keeps striking?", ("Zelenskyy",)),
     ("How did Peoplesoft's director describe the atmosphere at Oracle?", ("Peoplesoft",)),
+    # Answering a charge, or making something of an offer, is a reaction in the speaker's words.
+    ("How did the Harbour Party answer the charge that its poster was offensive?", ("Harbour", "Party")),
+    ("What did Lindholm's chairman make of the Ostervik offer for the striker?", ("Lindholm",)),
+    ("How does Ada Brandt feel about the new stadium?", ("Ada", "Brandt")),
     ("Who won the vote in Paris?", ()),  # not a statement question
 ])
 def test_the_speaker_of_a_statement_question(question: str, speaker: tuple[str, ...]):
