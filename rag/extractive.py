@@ -29,11 +29,13 @@ Relevance = Callable[[list[str]], list[float]]
 
 _MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# A day of the month ("26 February", "March 18"): part of a date, not a count.
+_DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|dozens?|hundreds|thousands|millions"
 # What a sentence must state to answer a typed question; searched in the words the question does not already use.
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "date": re.compile(
-        rf"\b(?:{_MONTHS}|{_DAYS})\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{{1,2}}\b|\b(?:19|20)\d\d\b"
+        rf"{_DAY_OF_MONTH}|\b(?:{_MONTHS}|{_DAYS})\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d{{1,2}}\b|\b(?:19|20)\d\d\b"
         r"|\b(?:yesterday|today|tomorrow|tonight|immediately|soon|shortly|overnight|weekend)\b"
         r"|\b(?:last|next|this|earlier this|later this|early next|late last)\s+(?:week|month|year|night|spring|summer|autumn|fall|winter|season)\b"
         rf"|\b(?:a|one|two|three|four|five|six|several|few)\s+(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|later)\b"
@@ -47,7 +49,8 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
-TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"])), re.I)
+TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"]))
+                                     + r"|\b(?:half|a third|a quarter|two-thirds|three-quarters)\b", re.I)
 # Verbs of saying and of stance: what a speaker's reaction is reported with.
 _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|criticized|condemned|praised|called|described|"
                      r"dismissed|rejected|hailed|insisted|argued|claimed|admitted|denied|urged|accused|responded|replied|"
@@ -179,7 +182,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
-    ] + [(m.start(), m.end()) for m in re.finditer(r"\b\d{1,3}-\d{1,3}\b|\b(?:1[89]|20)\d\d\b", text)]
+    ] + [(m.start(), m.end()) for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}", text)]
     spans = []
     for m in pattern.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -198,6 +201,10 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):
             continue  # "in May", "on Monday": times, not places
+        if kind == "place" and re.match(r"\w+\s+the\s", m.group(0)) and re.match(r"\s+[a-z]+s\b", text[m.end():]):
+            continue  # "in the Matrix movies", "in the Carry On films": a name used as a modifier, not a place
+        if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", m.group(0), re.I):
+            continue  # "on what date?" is not answered by "next month"
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):

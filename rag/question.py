@@ -65,12 +65,13 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound)"
                # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
+               r"|\bhow much of\b"  # "how much of the money…": a share ("half") or a sum
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
               r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
-    ("count", r"\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
+    ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
               r"|\bin (?:(?:mega|kilo|giga)watts|mw|gw|(?:kilo)?met(?:re|er)s|km|miles|tonnes|tons|barrels|lit(?:re|er)s|gallons"
               r"|acres|hectares|square \w+)\s*\??$"),  # a measure asked in a unit: a number must answer
     ("time", r"\b(?:at )?what time\b"),
@@ -82,12 +83,14 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
+    # "Where does X rank / stand / finish?": a position in a list or a stance, not a place.
+    ("description", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|stand|stands|finish|finished|lie|lies|sit|sits)\b"),
     ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
-                     r"|film|films|movie|song|album|book|novel|play|musical|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
+                     r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
     ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
                r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"

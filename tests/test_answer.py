@@ -581,3 +581,23 @@ def test_a_sentence_about_the_subject_by_description_answers(tmp_path: Path, emb
     # "The actor" is Tomas Varga: the sentence is about him though it does not name him.
     answer = pipeline.ask("In which town was Tomas Varga born?")
     assert "Hessby" in answer.text, (answer.text, answer.flags)
+
+
+def test_a_date_is_not_a_count_nor_a_title_a_place():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    def spans(kind: str, text: str, question: str) -> list[str]:
+        return [text[a:b] for a, b in _answer_spans(kind, text, set(words(question)), extract(text))]
+
+    died = "Mr Varga was diagnosed in March 2004 and died on 26 February at his home in Hessby."
+    assert spans("count", died, "How old was Tomas Varga when he died?") == []  # "26 February" is a date
+    assert spans("count", "The 52-year-old died at home.", "How old was Tomas Varga?") == ["52"]
+    # "in the Nightfall films" names the films: the place asked for is where she died.
+    known = "Actress Ada Brandt, known for her roles in the Nightfall films, died in Hessby on Saturday."
+    assert spans("place", known, "Where did Ada Brandt die?") == ["in Hessby"]
+    # "On what date…" asks for a day: "next month" does not give it.
+    race = "She will run in next month's race, which is on 15 January."
+    assert spans("date", race, "On what date is the race?") == ["15 January"]
+    assert "next month" in spans("date", race, "When is the race?")

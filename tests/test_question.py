@@ -171,6 +171,13 @@ ANSWER_TYPE_CASES = [
     ("How did markets react to the announcement?", "statement"),
     ("How did the company explain the outage?", "statement"),
     ("What was the reaction in Kyiv?", "statement"),
+    # an age is a number; "how much of" a sum is a share or an amount; a rank is not a place; an opera is a name
+    ("How old was the inventor when he died?", "count"),
+    ("At what age did she start acting?", "count"),
+    ("How much of the aid budget is reaching the poor?", "amount"),
+    ("Where does the singer rank on the rich list?", "description"),
+    ("Where did Lindholm finish in the league last season?", "description"),
+    ("Which opera was the conductor rehearsing when he fell ill?", "organisation"),
     # yes/no
     ("Did Trump and Putin speak by phone on Tuesday?", "yesno"),
     ("Did Putin agree to a full 30-day ceasefire?", "yesno"),
