@@ -252,7 +252,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         # About the question's subject: its names are in the passage (up to cfg.missing_names of
         # them may be absent; a name in no passage at all is caught before, as an unknown name).
         missing = names_missing_from(required, [passage])
-        named = len(missing) <= cfg.missing_names * len(required) and all(_mentions(t, passage_terms) for t in profile.anchor)
+        # and about the event the question is tied to: most of its words ("after that motorbike crash"
+        # is the "motorcycle crash" of the article)
+        anchored = 2 * sum(_mentions(t, passage_terms) for t in profile.anchor) >= len(profile.anchor)
+        named = len(missing) <= cfg.missing_names * len(required) and anchored
         in_context = _share(context, passage_terms) if context else 1.0
         # "How did X react to Y?": X's words in an article about Y answer, whatever verb they use.
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
@@ -308,7 +311,7 @@ def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: 
     return rescored
 
 
-def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str = "") -> bool:
+def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str = "", followup: bool = False) -> bool:
     """Evidence that the sentence states the asked attribute of the asked subject."""
     if not c.named or c.similarity is None:
         return False
@@ -318,6 +321,8 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
         return True  # the asked speaker's words in an article about the asked topic
+    if followup and kind in ENTITY_TYPES and c.typed and c.context >= cfg.followup_context:
+        return True  # "Where did he go next?": a place named in the passage the conversation is about
     if kind in ENTITY_TYPES and c.typed and c.similarity >= cfg.entity_similarity and c.context >= cfg.min_context:
         return True  # names someone (somewhere) new and paraphrases the question: "funding came from … Sir Paul Sykes"
     # About what is asked: its focus words, a paraphrase of the question, or, when the question is
@@ -590,7 +595,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         kind = part.answer_type
         typed_kind = kind in TYPED
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
-        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind)]
+        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind, profile.followup)]
         read_parts.append((part, kind, typed_kind, ranked, answering))
     # A sentence can answer a two-part question whole only if it answers each part.
     answers_all = set.intersection(*({c.text for c in answering} for *_, answering in read_parts)) if len(parts) > 1 else set()

@@ -601,3 +601,24 @@ def test_a_date_is_not_a_count_nor_a_title_a_place():
     race = "She will run in next month's race, which is on 15 January."
     assert spans("date", race, "On what date is the race?") == ["15 January"]
     assert "next month" in spans("date", race, "When is the race?")
+
+
+def test_a_followup_is_answered_from_the_passage_the_conversation_is_about(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "tour.txt": ("Minister signs debt deal\n\nFinance minister Ada Brandt has signed a debt relief deal with Norland "
+                     "on her week-long tour of the southern islands. Mrs Brandt, on the tour since Monday, spent two days "
+                     "in Norland before heading on Friday evening to Ostervik, where a similar pact is expected.\n"),
+        "profile.txt": ("Brandt profile\n\nAda Brandt was born in Hessby in 1961. Ada Brandt said the time had come "
+                        "for voters to meet a new Ada Brandt.\n")})
+    history = ["Which country did Ada Brandt sign a debt relief deal with on her tour of the southern islands?"]
+    answer = pipeline.ask("Where did she go next?", history)
+    assert "Ostervik" in answer.text, (answer.standalone, answer.text, answer.flags)
+
+
+def test_the_event_a_question_is_tied_to_may_be_worded_differently(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"crash.txt": (
+        "Cyclists charged\n\nThe riders Tomas Varga and Ada Brandt have been charged with faking a midnight "
+        "motorcycle crash which led to them spending four days in hospital before the championships.\n")})
+    # "motorbike" in the question, "motorcycle" in the article: the same crash.
+    answer = pipeline.ask("How long did Tomas Varga and Ada Brandt spend in hospital after the motorbike crash?")
+    assert "four days" in answer.text, (answer.text, answer.flags)
