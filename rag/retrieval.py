@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -22,7 +23,7 @@ from typing import Any, Literal, Sequence
 
 from .config import Settings
 from .store import ChunkStore
-from .text import normalize, terms, words
+from .text import normalize, split_sentences, terms, words
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant of Cormack et al. (2009); llama-index's fusion retriever uses it too
@@ -197,6 +198,26 @@ class Retriever:
         return self._widen(passages) if self.settings.context_window else passages
 
     @staticmethod
+    def _with_lead_in(passages: list[Passage], rows: dict, previous_id) -> list[Passage]:
+        """A passage that opens by referring back ("Its electoral roll fell…", "He said…") gets the
+        sentence before it from the previous chunk ("…Preston City Council reported…")."""
+        out = []
+        for passage in passages:
+            before = rows.get(previous_id(passage.chunk_id)) if _REFERS_BACK.match(passage.text.lstrip()) else None
+            if before is None or before[1].get("doc_id") != passage.doc_id:
+                out.append(passage)
+                continue
+            text, meta = before
+            head = text[: max(0, passage.start - int(meta["start"]))]  # the previous chunk up to this one
+            sentences = split_sentences(head)
+            if not sentences or int(meta["start"]) > passage.start:
+                out.append(passage)
+                continue
+            start = int(meta["start"]) + sentences[-1][0]
+            out.append(replace(passage, text=head[sentences[-1][0]:] + passage.text, start=start))
+        return out
+
+    @staticmethod
     def _with_followers(passages: list[Passage], rows: dict, next_id) -> list[Passage]:
         """Each passage, extended by its following chunk where they overlap, else followed by it."""
         out: list[Passage] = []
@@ -223,9 +244,15 @@ class Retriever:
             head, _, index = chunk_id.rpartition("-")
             return f"{head}-{int(index) + 1:04d}" if index.isdigit() else chunk_id
 
-        rows = {i: (text, meta) for i, text, meta in self.store.get(next_id(p.chunk_id) for p in passages)}
+        def previous_id(chunk_id: str) -> str:
+            head, _, index = chunk_id.rpartition("-")
+            return f"{head}-{int(index) - 1:04d}" if index.isdigit() and int(index) > 0 else chunk_id
+
+        wanted = [next_id(p.chunk_id) for p in passages] + [
+            previous_id(p.chunk_id) for p in passages if _REFERS_BACK.match(p.text.lstrip())]
+        rows = {i: (text, meta) for i, text, meta in self.store.get(wanted)}
         widened: list[Passage] = []
-        for passage in self._with_followers(passages, rows, next_id):
+        for passage in self._with_followers(self._with_lead_in(passages, rows, previous_id), rows, next_id):
             for i, kept in enumerate(widened):  # merge with an overlapping passage of the same document
                 if kept.doc_id == passage.doc_id and kept.path == passage.path and passage.start <= kept.end and kept.start <= passage.end:
                     first, second = sorted((kept, passage), key=lambda p: p.start)
@@ -235,6 +262,11 @@ class Retriever:
             else:
                 widened.append(passage)
         return widened
+
+
+# Words that open a sentence leaning on the one before: its subject is there.
+_REFERS_BACK = re.compile(r"(?:He|She|It|Its|They|Their|His|Her|This|These|Those|The\s+(?:company|firm|group|club|team|council|party|"
+                          r"minister|chancellor|player|actor|singer|star|pair|duo|move|deal|decision))\b")
 
 
 def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -622,3 +623,19 @@ def test_the_event_a_question_is_tied_to_may_be_worded_differently(tmp_path: Pat
     # "motorbike" in the question, "motorcycle" in the article: the same crash.
     answer = pipeline.ask("How long did Tomas Varga and Ada Brandt spend in hospital after the motorbike crash?")
     assert "four days" in answer.text, (answer.text, answer.flags)
+
+
+def test_a_passage_that_opens_by_referring_back_gets_the_sentence_before():
+    doc = ("Polls open in May. Last week Lindholm City Council reported that 14,000 of its voters were not registered. "
+           "Its electoral roll fell by 17.5% in a year. Officials urged people to register.")
+    cut = doc.index("Its electoral")
+    first = {"doc_id": "d", "start": 0, "end": cut}
+    passage = Passage("d-0001", "d", "p", "Last chance", "", doc[cut:], cut, len(doc))
+    (widened,) = Retriever._with_lead_in([passage], {"d-0000": (doc[:cut], first)},
+                                         lambda i: "d-0000")
+    # The council the roll belongs to is back, exact to the article's text and offsets.
+    assert widened.text.startswith("Last week Lindholm City Council") and widened.text.endswith("register.")
+    assert doc[widened.start:widened.end] == widened.text
+    # A passage that stands on its own is left as it is.
+    plain = replace(passage, text=doc[cut:].replace("Its", "The"))
+    assert Retriever._with_lead_in([plain], {"d-0000": (doc[:cut], first)}, lambda i: "d-0000") == [plain]
