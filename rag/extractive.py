@@ -46,6 +46,8 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:m|bn|million|billion|trillion)?\s*(?:dollars|pounds|euros|yen|francs|rupees)\b", re.I),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
     "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
+    "speed": re.compile(r"\b\d[\d,.]*\s*(?:mph|km/h|kmh|kph|knots|m/s|[kmgt]hz|[kmg]bps|(?:miles|kilomet(?:re|er)s|km|metres|meters)\s+(?:an|per)\s+(?:hour|second))"
+                        rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:-|\s+)times\s+(?:faster|quicker|slower|as\s+fast)\b", re.I),
     "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }

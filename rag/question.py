@@ -19,7 +19,7 @@ from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, que
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
 # days" a duration before "how many" a count; "what time" a time of day before "when" a date.
 ANSWER_TYPES = (
-    "duration", "percent", "amount", "money", "count", "time", "score", "role", "date", "reason", "place", "organisation",
+    "duration", "percent", "amount", "money", "count", "speed", "time", "score", "role", "date", "reason", "place", "organisation",
     "person", "kind", "list", "statement", "yesno", "description",
 )
 # Last words of organisations' names ("Vestey Group", "Lionhead Studios", "Manchester United").
@@ -74,6 +74,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
               r"|\bin (?:(?:mega|kilo|giga)watts|mw|gw|(?:kilo)?met(?:re|er)s|km|miles|tonnes|tons|barrels|lit(?:re|er)s|gallons"
               r"|acres|hectares|square \w+)\s*\??$"),  # a measure asked in a unit: a number must answer
+    ("speed", r"\bhow fast\b|\b(?:at )?what speeds?\b|\btop speed\b"),  # a rate: "3km/h", "4 GHz", "ten times faster"
     ("time", r"\b(?:at )?what time\b"),
     ("score", r"\bwhat (?:was|is|were) the (?:final |half-time |full-time )?(?:score|scoreline|result)\b|\bby what score\b"),
     ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"
@@ -105,7 +106,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
 ))
 QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money"}
 # Answer types a sentence visibly has or lacks: a sentence without one cannot answer.
-TYPED = frozenset({"duration", "percent", "amount", "money", "count", "time", "date", "role", "score"})
+TYPED = frozenset({"duration", "percent", "amount", "money", "count", "speed", "time", "date", "role", "score"})
 
 # Attributes that come in opposites: a sentence that states the opposite of what is asked
 # (the call's start for its end) does not answer, however many words it shares.

@@ -639,3 +639,18 @@ def test_a_passage_that_opens_by_referring_back_gets_the_sentence_before():
     # A passage that stands on its own is left as it is.
     plain = replace(passage, text=doc[cut:].replace("Its", "The"))
     assert Retriever._with_lead_in([plain], {"d-0000": (doc[:cut], first)}, lambda i: "d-0000") == [plain]
+
+
+def test_how_fast_is_answered_by_a_rate():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    asked = set(words("How fast can the robot run?"))
+    for text, rate in (("The robot can now run at 3km/h, its makers said.", "3km/h"),
+                       ("The chip will run at more than 4 GHz.", "4 GHz"),
+                       ("It runs four times as fast as its rival.", "four times as fast")):
+        assert [text[a:b] for a, b in _answer_spans("speed", text, asked, extract(text))] == [rate]
+    # A robot that "got faster" over three years states no rate.
+    text = "The robot has got faster over the past three years."
+    assert _answer_spans("speed", text, asked, extract(text)) == ()

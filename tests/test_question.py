@@ -172,6 +172,8 @@ ANSWER_TYPE_CASES = [
     ("How did the company explain the outage?", "statement"),
     ("What was the reaction in Kyiv?", "statement"),
     # an age is a number; "how much of" a sum is a share or an amount; a rank is not a place; an opera is a name
+    ("How fast can the new robot run?", "speed"),
+    ("At what speed was the train travelling when it left the track?", "speed"),
     ("How old was the inventor when he died?", "count"),
     ("At what age did she start acting?", "count"),
     ("How much of the aid budget is reaching the poor?", "amount"),
