@@ -80,8 +80,9 @@ _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|be
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)
 # Words that, opening a sentence, hand its meaning to the one before ("He added that…").
 _REFERS_BACK = re.compile(r"(He|She|They|It|This|That|These|Those|His|Her|Their|But|However|Such|The\s+\w+\s+(official|leader|source|spokesman|minister))\b")
-# A sentence whose subject is a pronoun or a description ("The actor, who was born in Beirut",
-# "The 40-year-old", "His career"): in a passage that names the question's subject, it is about them.
+# A sentence whose subject is a description ("The actor, who was born in Beirut", "The 40-year-old"):
+# in a passage that names the question's subject, it is about them. (A pronoun leans on the sentence
+# before it, which the reader checks separately.)
 _DESCRIBED_SUBJECT = re.compile(r"(?:The\s+(?:\d+-year-old|[a-z][\w-]*))\b(?!\s+[A-Z])")
 # Capitals and seats that news writing uses for a government ("Washington cut aid").
 CAPITAL_METONYMS = frozenset(

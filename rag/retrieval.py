@@ -246,10 +246,10 @@ class Retriever:
 
         def previous_id(chunk_id: str) -> str:
             head, _, index = chunk_id.rpartition("-")
-            return f"{head}-{int(index) - 1:04d}" if index.isdigit() and int(index) > 0 else chunk_id
+            return f"{head}-{int(index) - 1:04d}" if index.isdigit() and int(index) > 0 else ""  # "": the first chunk
 
         wanted = [next_id(p.chunk_id) for p in passages] + [
-            previous_id(p.chunk_id) for p in passages if _REFERS_BACK.match(p.text.lstrip())]
+            previous_id(p.chunk_id) for p in passages if _REFERS_BACK.match(p.text.lstrip()) and previous_id(p.chunk_id)]
         rows = {i: (text, meta) for i, text, meta in self.store.get(wanted)}
         widened: list[Passage] = []
         for passage in self._with_followers(self._with_lead_in(passages, rows, previous_id), rows, next_id):
