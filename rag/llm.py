@@ -275,7 +275,7 @@ class GenerativeBackend:
     """A chat model that answers from passages and condenses follow-ups."""
 
     def __init__(self, chat: Chat, name: str, where: str, threshold: float, max_tokens: int = 256,
-                 context: str = "passages", keyword=lambda: None, relevance=None, reader: ReaderSettings = ReaderSettings()):
+                 context: str = "sentences", keyword=lambda: None, relevance=None, reader: ReaderSettings = ReaderSettings()):
         self.chat, self.name, self.where, self.threshold, self.max_tokens = chat, name, where, threshold, max_tokens
         # "sentences": the model reads the question-relevant sentences of each passage, not all of it.
         self.context, self._keyword, self._relevance, self.reader = context, keyword, relevance, reader

@@ -44,8 +44,10 @@ def llm_settings(tmp_path_factory, embedder) -> Settings:
     corpus = tmp_path_factory.mktemp("stream-corpus")
     for name, text in ARTICLES.items():
         (corpus / name).write_text(text)
+    # Whole passages: from compressed excerpts SmolLM2-135M (the test model) mostly declines, and
+    # these tests need a draft with a sentence that verification removes.
     settings = Settings.load(index_dir=tmp_path_factory.mktemp("stream-index"), backend="llamacpp",
-                             llm_model_path=MODEL, llm_threads=1, top_k=2)
+                             llm_model_path=MODEL, llm_threads=1, top_k=2, llm_context="passages")
     ingest([corpus], settings, embedder=embedder)
     return settings
 
@@ -106,7 +108,7 @@ def test_pipeline_streams_the_models_text_then_the_verified_answer(pipeline, ask
 def test_rag_ask_stream_prints_the_draft_as_it_comes_then_the_verified_answer(llm_settings, asked):
     """`rag ask --stream` as a real process: the draft's first words reach stdout while the model
     is still writing, then the rule, then the verified answer with what was removed."""
-    env = {**os.environ, "RAG_LLM_MODEL_PATH": str(MODEL), "RAG_LLM_THREADS": "1"}
+    env = {**os.environ, "RAG_LLM_MODEL_PATH": str(MODEL), "RAG_LLM_THREADS": "1", "RAG_LLM_CONTEXT": "passages"}
     env.pop("PYTHONUNBUFFERED", None)  # stdout is a pipe, block-buffered as for any reader: only flushing streams
     command = [sys.executable, "-m", "rag.cli", "ask", QUESTION, "--stream", "--backend", "llamacpp", "--top-k", "2",
                "--index", str(llm_settings.index_dir)]
@@ -132,6 +134,7 @@ def test_rag_ask_stream_json_is_one_line_per_piece(llm_settings, asked, monkeypa
 
     monkeypatch.setenv("RAG_LLM_MODEL_PATH", str(MODEL))
     monkeypatch.setenv("RAG_LLM_THREADS", "1")
+    monkeypatch.setenv("RAG_LLM_CONTEXT", "passages")
     assert main(["ask", QUESTION, "--stream", "--json", "--backend", "llamacpp", "--top-k", "2",
                  "--index", str(llm_settings.index_dir)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
