@@ -64,11 +64,13 @@ eval-full: $(VENV)/.base
 
 # The seeds questions (and the unseen ones, reported apart) through the local 1.5B model of `make model`:
 # accuracy, abstention, false conflicts, words, sentences removed by verification, time to first token and
-# seconds per question in eval/llm/report.md. Slow on 2 cores (~30 s a question): EVAL_LLM_ARGS="--per-type 2"
-# runs a subset. The seeds index is the one `make eval` builds.
+# seconds per question in eval/llm/report.md. ~6 s a question on 2 idle cores (~20 minutes for both sets):
+# EVAL_LLM_ARGS="--per-type 2" runs a subset. The seeds questions run on the index `make eval` builds, the
+# unseen ones (some about BBC articles) on the seeds + BBC index of `make eval-full`.
 EVAL_LLM_ARGS ?=
 eval-llm: $(VENV)/.test $(MODEL_FILE)
 	test -d .rag-eval/seeds || $(BIN)/rag eval --no-gate
+	test -d .rag-eval/mixed || $(MAKE) eval-full
 	$(BIN)/python -m bench.llm_eval --model $(MODEL_FILE) --unseen eval/gold_unseen.jsonl --out eval/llm $(EVAL_LLM_ARGS)
 
 bench: $(VENV)/.test

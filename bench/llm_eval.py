@@ -8,6 +8,8 @@ included), seconds per question, and the share of the model's sentences that ver
     python -m bench.llm_eval [--gold eval/gold.jsonl] [--unseen eval/gold_unseen.jsonl]
         [--per-type N] [--context sentences|passages ...] [--model FILE] [--out eval/llm]
 
+The seeds set is asked on the seeds index, the unseen set (some of it about BBC articles) on
+seeds + BBC (``--unseen-index``, the index ``make eval-full`` builds), as ``rag eval`` does.
 ``--per-type N`` takes the first N questions of each type (a subset, said so in the report);
 several ``--context`` values run the same questions once per context style, for comparison.
 """
@@ -121,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold.jsonl")
     parser.add_argument("--unseen", type=Path, help="held-out gold file, reported as its own run")
+    parser.add_argument("--unseen-index", type=Path, default=ROOT / ".rag-eval" / "mixed",
+                        help="index the unseen set is asked on: seeds + BBC, as `rag eval --unseen` (make eval-full builds it)")
     parser.add_argument("--index", type=Path, default=ROOT / ".rag-eval" / "seeds", help="index of the seeds (rag eval builds it)")
     parser.add_argument("--model", type=Path, help="GGUF file (default: make model's, else SmolLM2)")
     parser.add_argument("--context", action="append", choices=["sentences", "passages"], help="context style(s) to run")
@@ -138,16 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     apply_offline_env()
     settings = Settings.load(index_dir=args.index, backend="llamacpp", llm_model_path=args.model, llm_threads=args.threads)
     path = model_path(settings)
-    sets = [("seeds", subset(load_gold(args.gold), args.per_type))]
-    if args.unseen:
-        sets.append(("unseen", subset(load_gold(args.unseen), args.per_type)))
     base = Pipeline(settings)
+    sets = [("seeds", subset(load_gold(args.gold), args.per_type), base)]
+    if args.unseen:
+        # Some unseen questions are about BBC articles: asked on the seeds index they could only be declined.
+        if not (args.unseen_index / "chroma.sqlite3").exists():
+            parser.error(f"{args.unseen_index} holds no index: run `make eval-full` first (the unseen set needs seeds + BBC)")
+        mixed = Pipeline(settings.model_copy(update={"index_dir": args.unseen_index}), encoder=base.retriever.encoder)
+        sets.append(("unseen", subset(load_gold(args.unseen), args.per_type), mixed))
     chat = make_llm(settings).chat  # one loaded model for every run
     runs = []
     for context in args.context or [settings.llm_context]:
         cfg = settings.model_copy(update={"llm_context": context})
-        for name, items in sets:
-            pipeline = Pipeline(cfg, base.store, base.retriever.encoder)
+        for name, items, home in sets:
+            pipeline = Pipeline(cfg.model_copy(update={"index_dir": home.settings.index_dir}), home.store, home.retriever.encoder)
             backend = GenerativeBackend(
                 chat, "llamacpp", str(path), cfg.support_threshold, context=context,
                 keyword=pipeline.retriever.keyword_index, relevance=pipeline._relevance, reader=cfg.reader)
