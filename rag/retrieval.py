@@ -18,6 +18,7 @@ import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
@@ -240,17 +241,10 @@ class Retriever:
         Small chunks find the right spot; the reader needs the next sentences too ("Starmer
         spoke with Trump." ... "Starmer told Trump that ..."), which often fall in the next chunk.
         """
-        def next_id(chunk_id: str) -> str:
-            head, _, index = chunk_id.rpartition("-")
-            return f"{head}-{int(index) + 1:04d}" if index.isdigit() else chunk_id
-
-        def previous_id(chunk_id: str) -> str:
-            head, _, index = chunk_id.rpartition("-")
-            return f"{head}-{int(index) - 1:04d}" if index.isdigit() and int(index) > 0 else ""  # "": the first chunk
-
+        next_id, previous_id = partial(_neighbour_id, step=1), partial(_neighbour_id, step=-1)
         wanted = [next_id(p.chunk_id) for p in passages] + [
-            previous_id(p.chunk_id) for p in passages if _REFERS_BACK.match(p.text.lstrip()) and previous_id(p.chunk_id)]
-        rows = {i: (text, meta) for i, text, meta in self.store.get(wanted)}
+            previous_id(p.chunk_id) for p in passages if _REFERS_BACK.match(p.text.lstrip())]
+        rows = {i: (text, meta) for i, text, meta in self.store.get(i for i in wanted if i)}
         widened: list[Passage] = []
         for passage in self._with_followers(self._with_lead_in(passages, rows, previous_id), rows, next_id):
             for i, kept in enumerate(widened):  # merge with an overlapping passage of the same document
@@ -262,6 +256,13 @@ class Retriever:
             else:
                 widened.append(passage)
         return widened
+
+
+def _neighbour_id(chunk_id: str, step: int) -> str:
+    """The id of the chunk ``step`` places after (before, when negative) ``chunk_id`` in its
+    document ("doc-0003" -> "doc-0004"); "" when there is none (before the first chunk)."""
+    head, _, index = chunk_id.rpartition("-")
+    return f"{head}-{int(index) + step:04d}" if index.isdigit() and int(index) + step >= 0 else ""
 
 
 # Words that open a sentence leaning on the one before: its subject is there.
