@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from .quantities import extract as quantities_in
 from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, question_terms, terms
 
 # Expected answer types, tried in order: the first rule that matches wins. Order is what
@@ -225,8 +226,17 @@ def answer_type(question: str) -> str:
     q = _LEAD_FILLER.sub("", question.strip()).lower().replace("’", "'")
     for kind, rule in _TYPE_RULES:
         if rule.search(q):
-            return kind
+            return _quantity_asked(q) if kind == "yesno" else kind
     return "description"
+
+
+def _quantity_asked(question: str) -> str:
+    """ "Did the call last more than two hours?", "Did sales rise by over 5%?": a yes/no question
+    that states a duration, a percentage or a sum is answered by the stated value (and the sources'
+    values, when they differ), so it asks for that quantity; any other stays "yesno", as does one whose
+    quantity only names a thing ("Did Putin agree to a 30-day pause?")."""
+    kinds = [q.kind.split(":")[0] for q in quantities_in(question) if not q.head]
+    return kinds[0] if kinds else "yesno"
 
 
 def split_parts(question: str) -> list[str]:

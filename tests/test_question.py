@@ -189,7 +189,10 @@ ANSWER_TYPE_CASES = [
     ("Will the talks resume next week?", "yesno"),
     ("Could the strike spread to other ports?", "yesno"),
     ("Does Russia still demand an end to military aid to Ukraine?", "yesno"),
-    ("Did the strike last more than a week?", "yesno"),
+    # A yes/no question that states a quantity is answered by the sources' values of it.
+    ("Did the strike last more than a week?", "duration"),
+    ("Did shares rise by more than 5% on Monday?", "percent"),
+    ("Was the fine over $2m?", "money"),
     ("Will the price cap stay in place?", "yesno"),
     # description: what is left
     ("What did Putin agree to on energy infrastructure?", "description"),
