@@ -51,6 +51,15 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
+# What states a cause: "because of a back injury", "for failing to turn up", "justified on national
+# security grounds", "after a Dublin school complained". A why-question prefers such a sentence to a
+# lead that restates the question (they get the typed bonus), but is not limited to them: reasons often
+# go unmarked.
+TYPE_PATTERNS["reason"] = re.compile(
+    r"\b(?:because|due to|owing to|thanks to|as a result|in protest|in order to|so that|in a bid to|on the grounds|grounds\b"
+    r"|motivated by|prompted by|blamed|citing|reasons?\b|for (?:failing|refusing|breaking|not)\b"
+    r"|after (?:(?:a|an|the|his|her|their|its)\s+)?(?:[\w'’-]+\s+){0,3}(?:complained|complaints?|protests?|criticism|concerns?|fears?|claims?|row|dispute|failed|refused)\b"
+    r"|over (?:concerns?|fears?|claims?|worries)\b|amid (?:concerns?|fears?|claims?))", re.I)
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"]))
                                      + r"|\b(?:half|a third|a quarter|two-thirds|three-quarters)\b", re.I)
 # Verbs of saying and of stance: what a speaker's reaction is reported with.
@@ -360,7 +369,7 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
         return text[slice(*c.answers[0])]  # the name with its title (or else description), as written
     # What someone said, why, what happened: the statement is the answer, quotes and all.
     limit = cfg.statement_words if profile.answer_type in STATEMENT_TYPES else cfg.lead_words
-    if len(text.split()) <= limit and not c.answers:
+    if len(text.split()) <= limit and (not c.answers or profile.answer_type == "reason"):
         return text
     span = _window(text, c, profile, cfg, _CLAUSE)
     if c.answers and len(span.split()) > cfg.lead_words:
@@ -543,11 +552,13 @@ def _wording_conflict(profile: QuestionProfile, best: Candidate, ranked: list[Ca
     return None
 
 
-def _continuation(best: Candidate, ranked: list[Candidate]) -> Candidate | None:
+def _continuation(best: Candidate, ranked: list[Candidate], kind: str = "") -> Candidate | None:
     """The sentence right after ``best`` when it carries the statement on ("Starmer spoke with
-    Trump." -> "He told Trump that ...")."""
+    Trump." -> "He told Trump that ..."), or, for a why-question whose best sentence states no
+    cause, gives the cause ("… banned Keller." -> "Keller was suspended for failing to …")."""
     nxt = next((c for c in ranked if c.passage == best.passage and c.index == best.index + 1), None)
-    if nxt and (_REFERS_BACK.match(nxt.text) or nxt.coverage >= 0.3) and len(nxt.text.split()) >= 6:
+    gives_cause = kind == "reason" and nxt is not None and nxt.typed and not best.typed
+    if nxt and (_REFERS_BACK.match(nxt.text) or nxt.coverage >= 0.3 or gives_cause) and len(nxt.text.split()) >= 6:
         return nxt
     return None
 
@@ -687,7 +698,7 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
     if profile.typed and lead.text.rstrip(".") != best.text.rstrip("."):
         return []  # a short typed answer: the span says it, the source panel shows the sentence
     options = []
-    follower = _continuation(best, ranked)
+    follower = _continuation(best, ranked, profile.answer_type)
     if follower and follower.score >= 0.5 * best.score:
         options.append(follower)
     # Another source on the same point: it must hold some of the question's focus, not only its names.

@@ -654,3 +654,13 @@ def test_how_fast_is_answered_by_a_rate():
     # A robot that "got faster" over three years states no rate.
     text = "The robot has got faster over the past three years."
     assert _answer_spans("speed", text, asked, extract(text)) == ()
+
+
+def test_why_prefers_the_sentence_that_states_a_cause(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"ban.txt": (
+        "Runner banned\n\nThe Norland athletics federation has banned marathon runner Ada Keller from its "
+        "national team, a spokesman said on Monday. Keller was suspended for failing to turn up to a team training camp in Vessby. "
+        "Keller, 29, twice finished second in the Hessby marathon and is one of the country's best known athletes.\n")})
+    # The lead restates the question; the next sentence says why ("for failing to turn up").
+    answer = pipeline.ask("Why did the athletics federation ban Ada Keller?")
+    assert "training camp" in answer.text, (answer.text, answer.flags)
