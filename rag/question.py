@@ -57,7 +57,7 @@ def _asked(wh: str) -> str:
 
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
-    ("duration", rf"\bhow long\b(?!\s+ago)|\bhow much time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
+    ("duration", rf"\bhow long\b(?!\s+ago)|\b(?:how much|what amount of) time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
                  rf"|\bwhat (?:length|period)\b"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
@@ -70,7 +70,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
-              r"|\bwhat (?:price|sum|amount|salary|fee|fine)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
+              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b(?! of time)|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
               r"|\bin (?:(?:mega|kilo|giga)watts|mw|gw|(?:kilo)?met(?:re|er)s|km|miles|tonnes|tons|barrels|lit(?:re|er)s|gallons"

@@ -193,6 +193,9 @@ ANSWER_TYPE_CASES = [
     ("Did the strike last more than a week?", "duration"),
     ("Did shares rise by more than 5% on Monday?", "percent"),
     ("Was the fine over $2m?", "money"),
+    ("What transfer fee did Tottenham agree for the striker?", "money"),
+    ("What signing-on bonus did the player get?", "money"),
+    ("What amount of time did the inquiry take?", "duration"),
     ("Will the price cap stay in place?", "yesno"),
     # description: what is left
     ("What did Putin agree to on energy infrastructure?", "description"),
