@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import Quantity, extract
 from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import normalize, planted_sentences, split_sentences, terms, words
+from .text import NUMBER_WORDS, normalize, planted_sentences, split_sentences, terms, words
 
 Relevance = Callable[[list[str]], list[float]]
 
@@ -31,7 +31,7 @@ _MONTHS = r"january|february|march|april|may|june|july|august|september|october|
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # A day of the month ("26 February", "March 18"): part of a date, not a count.
 _DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
-_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|dozens?|hundreds|thousands|millions"
+_NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
 # What a sentence must state to answer a typed question; searched in the words the question does not already use.
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "date": re.compile(

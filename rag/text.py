@@ -83,17 +83,23 @@ def proper_names(question: str) -> list[str]:
     return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+# Numbers written as words, with their values: the one table that claims' numbers (:func:`numbers`),
+# stated quantities (rag.quantities) and counted answers (rag.extractive) read.
+NUMBER_WORDS: dict[str, float] = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-                                           "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000",
-                                           "million": "1000000", "billion": "1000000000", "dozen": "12", "half": "0.5"}
+    "eighteen nineteen twenty".split())} | {"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0,
+                                           "eighty": 80.0, "ninety": 90.0, "hundred": 100.0, "thousand": 1e3,
+                                           "million": 1e6, "billion": 1e9, "dozen": 12.0, "half": 0.5}
+
+
+def _digits(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def numbers(text: str) -> set[str]:
     """Numbers in ``text``, as digits (commas dropped; "six" is "6"): a claim's numbers must be in its source."""
     digits = {n.replace(",", "") for n in re.findall(r"\d+(?:[.,]\d+)*", text)}
-    return digits | {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    return digits | {_digits(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
 
 
 _ABBREVIATIONS = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Col|Lt|Gov|St|Jr|Sr|vs|No|U\.S|U\.K|U\.N|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Corp)"

@@ -330,6 +330,10 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     # ...unless the question asks for that unit.
     asked = set(words("How many minutes were left to play?"))
     assert "four" in [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))]
+    # Every number word counts, as it does in a claim's numbers and in a stated quantity (one table).
+    text = "Thirteen people were hurt when the stand collapsed after seventeen minutes."
+    assert [text[a:b] for a, b in _answer_spans("count", text, set(words("How many people were hurt?")), extract(text))] == ["Thirteen"]
+    assert [q.surface for q in extract(text)] == ["seventeen minutes"]
 
 
 def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
