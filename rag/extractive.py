@@ -295,7 +295,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             score = cfg.coverage * coverage + cfg.dense * (passage.dense_score or 0.0) + cfg.rank / pos
             if context:
                 score += cfg.followup * _share(context, sentence_terms)
-                score *= 0.4 + 0.6 * min(1.0, in_context / 0.5)  # a follow-up is about the conversation's subject
+                # a follow-up is about the conversation's subject
+                score *= cfg.offtopic + (1 - cfg.offtopic) * min(1.0, in_context / cfg.ontopic_share)
             if answers or spoken or states:
                 score += cfg.typed
             if not named or not names_here:
@@ -552,13 +553,13 @@ def _wording_conflict(profile: QuestionProfile, best: Candidate, ranked: list[Ca
     return None
 
 
-def _continuation(best: Candidate, ranked: list[Candidate], kind: str = "") -> Candidate | None:
+def _continuation(best: Candidate, ranked: list[Candidate], cfg: ReaderSettings, kind: str = "") -> Candidate | None:
     """The sentence right after ``best`` when it carries the statement on ("Starmer spoke with
     Trump." -> "He told Trump that ..."), or, for a why-question whose best sentence states no
     cause, gives the cause ("… banned Keller." -> "Keller was suspended for failing to …")."""
     nxt = next((c for c in ranked if c.passage == best.passage and c.index == best.index + 1), None)
     gives_cause = kind == "reason" and nxt is not None and nxt.typed and not best.typed
-    if nxt and (_REFERS_BACK.match(nxt.text) or nxt.coverage >= 0.3 or gives_cause) and len(nxt.text.split()) >= 6:
+    if nxt and (_REFERS_BACK.match(nxt.text) or nxt.coverage >= cfg.continuation_coverage or gives_cause) and len(nxt.text.split()) >= 6:
         return nxt
     return None
 
@@ -698,8 +699,8 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
     if profile.typed and lead.text.rstrip(".") != best.text.rstrip("."):
         return []  # a short typed answer: the span says it, the source panel shows the sentence
     options = []
-    follower = _continuation(best, ranked, profile.answer_type)
-    if follower and follower.score >= 0.5 * best.score:
+    follower = _continuation(best, ranked, cfg, profile.answer_type)
+    if follower and follower.score >= cfg.continuation_ratio * best.score:
         options.append(follower)
     # Another source on the same point: it must hold some of the question's focus, not only its names.
     others = [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score

@@ -668,3 +668,8 @@ def test_why_prefers_the_sentence_that_states_a_cause(tmp_path: Path, embedder):
     # The lead restates the question; the next sentence says why ("for failing to turn up").
     answer = pipeline.ask("Why did the athletics federation ban Ada Keller?")
     assert "training camp" in answer.text, (answer.text, answer.flags)
+    # The continuing sentence is a named setting: asking it to score as well as the lead drops it.
+    from rag.config import ReaderSettings
+
+    strict = Pipeline(pipeline.settings.model_copy(update={"reader": ReaderSettings(continuation_ratio=1.0)}))
+    assert "training camp" not in strict.ask("Why did the athletics federation ban Ada Keller?").text
