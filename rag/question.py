@@ -96,7 +96,11 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
                r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
                r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"
+               r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
+    # "What is the trojan called?", "the name of the ship", "his nickname": a name the question lacks.
+    ("organisation", r"^what (?:is|was|are|were|will) [^?]*\bcalled\s*\??$|\b(?:name|title|nickname)s? of\b|\bnicknamed?\b"
+                     r"|^what (?:is|was|are|were) (?:the|its|his|her|their) (?:new )?(?:name|title)\b"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),
     ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|said|tell|told|write|written|post|posted|claim|claimed|warn|warned|announce|announced|argue|argued|add|added|note|noted|promise|promised|mean|meant|think|thought|suggest|suggested|predict|predicted)\b"
