@@ -99,7 +99,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
     # "What is the trojan called?", "the name of the ship", "his nickname": a name the question lacks.
-    ("organisation", r"^what (?:is|was|are|were|will) [^?]*\bcalled\s*\??$|\b(?:name|title|nickname)s? of\b|\bnicknamed?\b"
+    ("organisation", r"^what (?:is|was|are|were|will) [^?]*\bcalled\s*\??$|\b(?:name|title|nickname) of\b|\bnicknamed?\b"
                      r"|^what (?:is|was|are|were) (?:the|its|his|her|their) (?:new )?(?:name|title)\b"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),

@@ -51,7 +51,7 @@ ANSWER_TYPE_CASES = [
     # a wh-word inside the question opens a clause; it does not say what is asked
     ("How did the manager say his team had been treated when the goal was not given?", "description"),
     ("What did the man who filmed the crash tell police?", "statement"),
-    ("What is the name of the factory where the cars are built?", "description"),
+    ("What is the name of the factory where the cars are built?", "organisation"),  # a name, not a place
     ("What is the name of the Russian negotiator who will lead the talks?", "person"),
     # someone named by what they do, an agent noun before the verb; not a thing ending alike
     ("Which wealthy backer paid for the party's advertising?", "person"),
