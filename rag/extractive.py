@@ -48,6 +48,9 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
     "speed": re.compile(r"\b\d[\d,.]*\s*(?:mph|km/h|kmh|kph|knots|m/s|[kmgt]hz|[kmg]bps|(?:miles|kilomet(?:re|er)s|km|metres|meters)\s+(?:an|per)\s+(?:hour|second))"
                         rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:-|\s+)times\s+(?:faster|quicker|slower|as\s+fast)\b", re.I),
+    "frequency": re.compile(rf"\bevery\s+(?:(?:\d[\d,.]*|{_NUMBER_WORDS}|few|other|single)\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|fortnight|months?|years?)\b"
+                            rf"|\b(?:once|twice|(?:\d+|{_NUMBER_WORDS})\s+times)\s+(?:a|an|per|every|each)\s+\w+"
+                            r"|\b(?:hourly|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|biennially)\b", re.I),
     "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }

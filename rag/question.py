@@ -20,7 +20,7 @@ from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, que
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
 # days" a duration before "how many" a count; "what time" a time of day before "when" a date.
 ANSWER_TYPES = (
-    "duration", "percent", "amount", "money", "count", "speed", "time", "score", "role", "date", "reason", "place", "organisation",
+    "duration", "percent", "amount", "money", "count", "speed", "frequency", "time", "score", "role", "date", "reason", "place", "organisation",
     "person", "kind", "list", "statement", "yesno", "description",
 )
 # Last words of organisations' names ("Vestey Group", "Lionhead Studios", "Manchester United").
@@ -72,6 +72,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
               r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b(?! of time)|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
+    ("frequency", r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b"),  # "every 10 seconds", "twice a year"
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
               r"|\bin (?:(?:mega|kilo|giga)watts|mw|gw|(?:kilo)?met(?:re|er)s|km|miles|tonnes|tons|barrels|lit(?:re|er)s|gallons"
               r"|acres|hectares|square \w+)\s*\??$"),  # a measure asked in a unit: a number must answer
@@ -111,7 +112,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
 ))
 QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money"}
 # Answer types a sentence visibly has or lacks: a sentence without one cannot answer.
-TYPED = frozenset({"duration", "percent", "amount", "money", "count", "speed", "time", "date", "role", "score"})
+TYPED = frozenset({"duration", "percent", "amount", "money", "count", "speed", "frequency", "time", "date", "role", "score"})
 
 # Attributes that come in opposites: a sentence that states the opposite of what is asked
 # (the call's start for its end) does not answer, however many words it shares.

@@ -645,6 +645,20 @@ def test_a_passage_that_opens_by_referring_back_gets_the_sentence_before():
     assert Retriever._with_lead_in([plain], {"d-0000": (doc[:cut], first)}, lambda i: "d-0000") == [plain]
 
 
+def test_how_often_is_answered_by_a_frequency():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    asked = set(words("How often does someone new join?"))
+    for text, rate in (("One person is joining every 10 seconds, according to BT.", "every 10 seconds"),
+                       ("The board meets twice a year in the capital.", "twice a year"),
+                       ("The figures are published monthly by the agency.", "monthly")):
+        assert [text[a:b] for a, b in _answer_spans("frequency", text, asked, extract(text))] == [rate]
+    text = "He said it every time he was asked."  # not a rate
+    assert _answer_spans("frequency", text, asked, extract(text)) == ()
+
+
 def test_how_fast_is_answered_by_a_rate():
     from rag.extractive import _answer_spans
     from rag.quantities import extract

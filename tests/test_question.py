@@ -196,6 +196,8 @@ ANSWER_TYPE_CASES = [
     ("What transfer fee did Tottenham agree for the striker?", "money"),
     ("What signing-on bonus did the player get?", "money"),
     ("What amount of time did the inquiry take?", "duration"),
+    ("How often is someone new getting broadband?", "frequency"),
+    ("How many times a year does the board meet?", "frequency"),
     # A name the question lacks: of a person, or of a thing ("what is it called", "the title of").
     ("What is the name of the man charged with the murder?", "person"),
     ("What is the name of the senior European official the report cited?", "person"),
