@@ -71,6 +71,12 @@ _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|crit
                      r"reacted|complained|stated|wrote|tweeted|posted|announced|declared|branded|labelled|slammed)\b|[“\"]", re.I)
 _TITLES = frozenset("president minister secretary chancellor senator governor mayor spokesman spokeswoman chairman "
                     "director chief officer leader premier king queen prince general".split())
+# A role noun and a name after capitalised words: those words describe the person ("Double Olympic
+# champion Kelly Holmes", "Former Southampton manager Gordon Strachan"); they are not a name.
+_BEFORE_A_NAME = re.compile(r"\s+(?:champion|manager|coach|boss|striker|winger|midfielder|defender|goalkeeper|keeper|captain|"
+                            r"player|star|singer|actor|actress|director|chief|executive|minister|secretary|president|"
+                            r"leader|chairman|spokesman|spokeswoman|official|envoy|analyst|author|writer|presenter|"
+                            r"rival|veteran|winner|record-holder|hopeful|international)\s+[A-Z]")
 _REFUSAL = frozenset(terms("declined rejected refused opposed denied dismissed"))
 
 
@@ -212,6 +218,10 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
         if kind == "person" and (set(words(m.group(0))) & ORG_HEADS or words(m.group(0))[-1] in _TITLES):
             continue  # "Lionhead Studios", "United States President": not a person's name
+        if kind == "person" and (re.match(r"[A-Z]{2,}\b", m.group(0)) or any(_CALENDAR.fullmatch(w) for w in words(m.group(0)))):
+            continue  # "BBC Sport": an acronym heads an organisation's name; "Last April": a time, not a person
+        if kind == "person" and _BEFORE_A_NAME.match(text, m.end()):
+            continue  # "Double Olympic champion Kelly Holmes", "Former Southampton manager…": words before a name
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):

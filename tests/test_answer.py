@@ -558,7 +558,9 @@ def test_an_organisation_or_a_bare_title_is_not_a_person():
 
     asked = set(words("Who interpreted for Trump during the call?"))
     for text in ("United States President, Donald Trump, engaged in a crucial call on Tuesday.",
-                 "The head of Surrey's Lionhead Studios was in the room during the call."):
+                 "The head of Surrey's Lionhead Studios was in the room during the call.",
+                 "Last April, BBC Sport reported on the call.",  # a time and an acronym-led name
+                 "Double Olympic champion Trump was on the call."):  # words before a role and a name
         assert _answer_spans("person", text, asked, [], ("Trump",)) == (), text
     text = "The interpreter during the call was Anna Berg, a former diplomat."
     assert [text[a:b] for a, b in _answer_spans("person", text, asked, [], ("Trump",))] == ["Anna Berg"]
