@@ -237,6 +237,13 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     return tuple(spans)
 
 
+def _question_words(profile: QuestionProfile) -> set[str]:
+    """The question's words, a possessive also as its noun ("Tuesday's call" says "Tuesday"): an answer
+    span must state something these do not."""
+    said = set(words(profile.standalone))
+    return said | {re.sub(r"['’]s$", "", w) for w in said}
+
+
 def _same_stem(word: str, others: set[str]) -> bool:
     """``word`` is a form of one of ``others`` ("Sweden" of "Swedish", "Russia" of "Russian")."""
     return len(word) >= 5 and any(len(o) >= 5 and word[:4] == o[:4] for o in others)
@@ -261,7 +268,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     weights = _weights(profile.terms, keyword) or _weights(profile.context_terms, keyword)
     focus = _weights(profile.focus, keyword)
     context = {t: w for t, w in _weights(profile.context_terms, keyword).items() if t not in weights}
-    question_words = set(words(profile.standalone))
+    question_words = _question_words(profile)
     # The names a sentence (or the one before it) must mention to be about the subject: the person a
     # follow-up's pronoun stands for, else any name but a capital used for its government ("Moscow").
     subject = (profile.referent.split() if profile.referent else list(profile.speaker)
@@ -650,7 +657,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             answering = _first(answering, lambda c: c.spoken, cfg)
         best = answering[0]
         if len(set(kinds)) == len(kinds) > 1:  # "where and when": one sentence may state both
-            question_words = set(words(profile.standalone))
+            question_words = _question_words(profile)
             whole = next((c for c in answering[:5] if c.text in answers_all and _states_each(
                 [_answer_spans(k, c.text, question_words, extract(c.text), profile.names) for k in kinds])), None)
             if whole and len(whole.text.split()) <= cfg.max_words:

@@ -647,6 +647,16 @@ def test_a_passage_that_opens_by_referring_back_gets_the_sentence_before():
     assert Retriever._with_lead_in([plain], {"d-0000": (doc[:cut], first)}, lambda i: "d-0000") == [plain]
 
 
+def test_a_possessive_in_the_question_is_not_new_in_the_answer():
+    from rag.extractive import _answer_spans, _question_words
+    from rag.question import analyze
+
+    asked = _question_words(analyze("When did the two leaders last speak before Tuesday's call?"))
+    text = "The two leaders agreed on Tuesday to start talks."
+    # "on Tuesday" restates the question's "Tuesday's call": it is not when they last spoke.
+    assert _answer_spans("date", text, asked, []) == ()
+
+
 def test_how_often_is_answered_by_a_frequency():
     from rag.extractive import _answer_spans
     from rag.quantities import extract
