@@ -52,7 +52,7 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
                             rf"|\b(?:once|twice|(?:\d+|{_NUMBER_WORDS})\s+times)\s+(?:a|an|per|every|each)\s+\w+"
                             r"|\b(?:hourly|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|biennially)\b", re.I),
     "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
-    "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
+    "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off|on)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 # What states a cause: "because of a back injury", "for failing to turn up", "justified on national
 # security grounds", "after a Dublin school complained". A why-question prefers such a sentence to a
@@ -208,7 +208,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     for m in pattern.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        new = [w for w in words(m.group(0)) if w not in question_words and w not in {"in", "at", "to", "from", "the", "of"}
+        new = [w for w in words(m.group(0)) if w not in question_words and w not in _PLACE_WORDS
                and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
         if kind == "date" and "will" in question_words and _PAST_DATE.search(m.group(0)):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
@@ -224,6 +224,9 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Double Olympic champion Kelly Holmes", "Former Southampton manager…": words before a name
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
+        if kind == "place" and any(w in question_words or _same_stem(w, question_words) for w in words(m.group(0))
+                                   if w not in _PLACE_WORDS):
+            continue  # "in Saudi Arabia" for "which Saudi city": the place the question names, not the one asked
         if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):
             continue  # "in May", "on Monday": times, not places
         if kind == "place" and re.match(r"\w+\s+the\s", m.group(0)) and re.match(r"\s+[a-z]+s\b", text[m.end():]):
@@ -235,6 +238,10 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):
             spans.append((m.start(), m.end()))
     return tuple(spans)
+
+
+# The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
+_PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
 
 
 def _question_words(profile: QuestionProfile) -> set[str]:

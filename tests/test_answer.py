@@ -608,6 +608,11 @@ def test_a_date_is_not_a_count_nor_a_title_a_place():
     race = "She will run in next month's race, which is on 15 January."
     assert spans("date", race, "On what date is the race?") == ["15 January"]
     assert "next month" in spans("date", race, "When is the race?")
+    # The place the question names is not the one it asks for; "on" a website is a place, "on Friday" is not.
+    talks = "The envoys sat down for talks in Saudi Arabia on Friday."
+    assert spans("place", talks, "In which Saudi city did the envoys meet?") == []
+    found = "On Friday she found a reference to him on Friends Reunited."
+    assert spans("place", found, "Where did his daughter find a reference to him?") == ["on Friends Reunited"]
 
 
 def test_a_followup_is_answered_from_the_passage_the_conversation_is_about(tmp_path: Path, embedder):
