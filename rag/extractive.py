@@ -92,7 +92,7 @@ STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 # answered in per cent, "by how much" in any unit.
 _QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money": ("money",),
                      "amount": ("money", "percent")}
-_CLAUSE = re.compile(r"\s*[,;:—–]\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
+_CLAUSE = re.compile(r"\s*[,;:—–][”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
 _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)

@@ -463,6 +463,11 @@ def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     answers = _answer_spans("place", text, set(words(profile.standalone)), extract(text))
     span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
     assert span.startswith("Mr Quint") and "Norland" in span, span
+    # A quote's closing mark stays with the quote: no clause starts with it.
+    from rag.extractive import _clauses
+
+    text = "They promised a “full ceasefire and permanent peace,” the White House said in a statement afterward."
+    assert [text[a:b] for a, b in _clauses(text)][-1] == "the White House said in a statement afterward."
 
 
 def test_when_will_is_not_answered_by_when_it_happened(tmp_path: Path, embedder):
