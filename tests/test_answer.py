@@ -709,3 +709,17 @@ def test_why_prefers_the_sentence_that_states_a_cause(tmp_path: Path, embedder):
 
     strict = Pipeline(pipeline.settings.model_copy(update={"reader": ReaderSettings(continuation_ratio=1.0)}))
     assert "training camp" not in strict.ask("Why did the athletics federation ban Ada Keller?").text
+
+
+def test_a_followup_about_he_reads_a_passage_about_him_in_other_words(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "firm.txt": ("Security firm hires\n\nGraham Pell, senior consultant at security firm Norsafe, said the "
+                     "company would open an office in Vessby next year.\n"),
+        "piracy.txt": ("Software piracy\n\nSoftware makers are losing billions to copying. \"Norland in particular "
+                       "is a problem, with piracy estimated at 80%,\" said Mr Pell. Officials say they will act.\n"),
+    })
+    # "he" is Graham Pell; the passage that answers shares none of the conversation's words (security
+    # firm, work) but is about him.
+    answer = pipeline.ask("What did he say piracy in Norland is estimated at?",
+                          ["Which security firm does Graham Pell work for?"])
+    assert "80%" in answer.text, (answer.text, answer.flags)
