@@ -296,9 +296,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         anchored = 2 * sum(_mentions(t, passage_terms) for t in profile.anchor) >= len(profile.anchor)
         named = len(missing) <= cfg.missing_names * len(required) and anchored
         in_context = _share(context, passage_terms) if context else 1.0
-        if profile.referent and set(terms(profile.referent.split()[-1])) <= passage_terms:
-            # "What did he say…?": a passage about the person "he" was resolved to may answer, though one
-            # that also shares the conversation's words ranks first.
+        if kind == "statement" and profile.referent and set(terms(profile.referent.split()[-1])) <= passage_terms:
+            # "What did he say about…?": his words on the asked topic may come from a passage about him that
+            # does not share the conversation's words (one that does ranks first). Not so "Where did he go
+            # next?", which is about the conversation's event.
             in_context = max(in_context, cfg.min_context)
         # "How did X react to Y?": X's words in an article about Y answer, whatever verb they use.
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
