@@ -51,7 +51,7 @@ class ReaderSettings(BaseModel):
     missing_names: float = Field(0.0, ge=0, le=1, description="Share of the question's names a passage may lack and still be about its subject.")
     fragment: float = Field(0.6, ge=0, le=1, description="Score factor for headlines and fragments (short, no closing punctuation).")
     semantic_pool: int = Field(6, ge=1, le=64, description="Best sentences by words whose embedding similarity is computed.")
-    min_evidence: float = Field(0.8, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")
+    min_evidence: float = Field(0.85, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")
     min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")
     min_similarity: float = Field(0.7, ge=0, le=1, description="Similarity to the question that stands in for focus words (a paraphrase).")
     min_context: float = Field(0.3, ge=0, le=1, description="Share of the conversation's terms a follow-up's answer passage must hold.")

@@ -588,11 +588,12 @@ def test_a_sentence_about_the_subject_by_description_answers(tmp_path: Path, emb
     pipeline = _pipeline_over(tmp_path, embedder, {"star.txt": (
         "Actor honoured\n\nActor Tomas Varga, best known for his role as a lonely lighthouse keeper, has been "
         "given a lifetime award by the national film academy. The 52-year-old attended the ceremony with his sister. "
-        "\"I never thought this would happen,\" Varga said. The actor, who was born in the Norlandic port of Hessby, "
-        "also spoke of how he left school at sixteen to work in a theatre.\n")})
-    # "The actor" is Tomas Varga: the sentence is about him though it does not name him.
+        "\"I never thought this would happen,\" Varga said. Varga now lives in the coastal town of Dunmere. "
+        "The actor, who was born in the Norlandic town of Hessby, left school at sixteen to work in a theatre.\n")})
+    # "The actor" is Tomas Varga: the sentence is about him though it does not name him, and it, not
+    # where he lives now, is the answer.
     answer = pipeline.ask("In which town was Tomas Varga born?")
-    assert "Hessby" in answer.text, (answer.text, answer.flags)
+    assert "Hessby" in answer.sentences[0].text and "Dunmere" not in answer.text, (answer.text, answer.flags)
 
 
 def test_a_date_is_not_a_count_nor_a_title_a_place():
@@ -629,7 +630,7 @@ def test_a_followup_is_answered_from_the_passage_the_conversation_is_about(tmp_p
                         "for voters to meet a new Ada Brandt.\n")})
     history = ["Which country did Ada Brandt sign a debt relief deal with on her tour of the southern islands?"]
     answer = pipeline.ask("Where did she go next?", history)
-    assert "Ostervik" in answer.text, (answer.standalone, answer.text, answer.flags)
+    assert "Ostervik" in answer.text, (answer.text, answer.flags)
 
 
 def test_the_event_a_question_is_tied_to_may_be_worded_differently(tmp_path: Path, embedder):
