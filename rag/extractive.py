@@ -185,6 +185,10 @@ def people_in(passages: Sequence[Passage]) -> frozenset[str]:
     return frozenset(w for p in passages for m in _HONORIFIC.finditer(p.text) for w in words(m.group(1)))
 
 
+# The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
+_PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
+
+
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
                   names: Sequence[str] = (), people: frozenset[str] = frozenset()) -> tuple[tuple[int, int], ...]:
     """Where ``text`` states a ``kind`` answer that the question does not already contain."""
@@ -238,10 +242,6 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):
             spans.append((m.start(), m.end()))
     return tuple(spans)
-
-
-# The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
-_PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
 
 
 def _question_words(profile: QuestionProfile) -> set[str]:

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import text
+from .text import NUMBER_WORDS as WRITTEN_NUMBERS
 
 # The number words of rag.text, and the ones that only count in a quantity ("a day", "several weeks").
-NUMBER_WORDS: dict[str, float | None] = {**text.NUMBER_WORDS, "a": 1, "an": 1, "several": None, "few": None}
+NUMBER_WORDS: dict[str, float | None] = {**WRITTEN_NUMBERS, "a": 1, "an": 1, "several": None, "few": None}
 DURATION_UNITS = {"second": 1 / 60, "minute": 1, "hour": 60, "day": 1440, "week": 10080, "month": 43200, "year": 525600}
 _NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_WORDS[w]), key=len, reverse=True))
 _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"

@@ -70,7 +70,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
-              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b(?! of time)|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
+              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
     ("frequency", r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b"),  # "every 10 seconds", "twice a year"
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"

@@ -668,40 +668,34 @@ def test_a_possessive_in_the_question_is_not_new_in_the_answer():
     assert _answer_spans("date", text, asked, []) == ()
 
 
-def test_how_often_is_answered_by_a_frequency():
+@pytest.mark.parametrize("kind, question, stated, unstated", [
+    ("frequency", "How often does someone new join?",
+     (("One person is joining every 10 seconds, according to BT.", "every 10 seconds"),
+      ("The board meets twice a year in the capital.", "twice a year"),
+      ("The figures are published monthly by the agency.", "monthly")),
+     "He said it every time he was asked."),  # not a rate
+    ("speed", "How fast can the robot run?",
+     (("The robot can now run at 3km/h, its makers said.", "3km/h"),
+      ("The chip will run at more than 4 GHz.", "4 GHz"),
+      ("It runs four times as fast as its rival.", "four times as fast")),
+     "The robot has got faster over the past three years."),  # "got faster" states no rate
+])
+def test_how_often_and_how_fast_are_answered_by_a_stated_rate(kind: str, question: str, stated, unstated: str):
     from rag.extractive import _answer_spans
     from rag.quantities import extract
     from rag.text import words
 
-    asked = set(words("How often does someone new join?"))
-    for text, rate in (("One person is joining every 10 seconds, according to BT.", "every 10 seconds"),
-                       ("The board meets twice a year in the capital.", "twice a year"),
-                       ("The figures are published monthly by the agency.", "monthly")):
-        assert [text[a:b] for a, b in _answer_spans("frequency", text, asked, extract(text))] == [rate]
-    text = "He said it every time he was asked."  # not a rate
-    assert _answer_spans("frequency", text, asked, extract(text)) == ()
-
-
-def test_how_fast_is_answered_by_a_rate():
-    from rag.extractive import _answer_spans
-    from rag.quantities import extract
-    from rag.text import words
-
-    asked = set(words("How fast can the robot run?"))
-    for text, rate in (("The robot can now run at 3km/h, its makers said.", "3km/h"),
-                       ("The chip will run at more than 4 GHz.", "4 GHz"),
-                       ("It runs four times as fast as its rival.", "four times as fast")):
-        assert [text[a:b] for a, b in _answer_spans("speed", text, asked, extract(text))] == [rate]
-    # A robot that "got faster" over three years states no rate.
-    text = "The robot has got faster over the past three years."
-    assert _answer_spans("speed", text, asked, extract(text)) == ()
+    asked = set(words(question))
+    for text, rate in stated:
+        assert [text[a:b] for a, b in _answer_spans(kind, text, asked, extract(text))] == [rate]
+    assert _answer_spans(kind, unstated, asked, extract(unstated)) == ()
 
 
 def test_why_prefers_the_sentence_that_states_a_cause(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"ban.txt": (
         "Runner banned\n\nThe Norland athletics federation has banned marathon runner Ada Keller from its "
-        "national team, a spokesman said on Monday. Keller was suspended for failing to turn up to a team training camp in Vessby. "
-        "Keller, 29, twice finished second in the Hessby marathon and is one of the country's best known athletes.\n")})
+        "national team, a spokesman said on Monday. Keller was suspended for failing to turn up to a team "
+        "training camp in Vessby. Keller, 29, twice finished second in the Hessby marathon and is one of the country's best known athletes.\n")})
     # The lead restates the question; the next sentence says why ("for failing to turn up").
     answer = pipeline.ask("Why did the athletics federation ban Ada Keller?")
     assert "training camp" in answer.text, (answer.text, answer.flags)
