@@ -193,19 +193,20 @@ ANSWER_TYPE_CASES = [
     ("Did the strike last more than a week?", "duration"),
     ("Did shares rise by more than 5% on Monday?", "percent"),
     ("Was the fine over $2m?", "money"),
+    ("Will the price cap stay in place?", "yesno"),
+    # a sum with a word before it; a rate of recurrence
     ("What transfer fee did Tottenham agree for the striker?", "money"),
     ("What signing-on bonus did the player get?", "money"),
     ("What amount of time did the inquiry take?", "duration"),
     ("How often is someone new getting broadband?", "frequency"),
     ("How many times a year does the board meet?", "frequency"),
-    # A name the question lacks: of a person, or of a thing ("what is it called", "the title of").
+    # a name the question lacks: of a person, or of a thing ("what is it called", "the title of")
     ("What is the name of the man charged with the murder?", "person"),
     ("What is the name of the senior European official the report cited?", "person"),
     ("What is the virus spread through the fake messages called?", "organisation"),
     ("What was the coach's nickname in the Netherlands?", "organisation"),
     ("What is the title of the second book in the series?", "organisation"),
     ("What did the minister say the plan was called?", "statement"),
-    ("Will the price cap stay in place?", "yesno"),
     # description: what is left
     ("What did Putin agree to on energy infrastructure?", "description"),
     ("What happened at the talks in Riyadh?", "description"),
