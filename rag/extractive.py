@@ -212,8 +212,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     for m in pattern.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        new = [w for w in words(m.group(0)) if w not in question_words and w not in _PLACE_WORDS
-               and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
+        span_words = [w for w in words(m.group(0)) if w not in _PLACE_WORDS]  # "on the Black Sea": black, sea
+        new = [w for w in span_words if w not in question_words and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
         if kind == "date" and "will" in question_words and _PAST_DATE.search(m.group(0)):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
         if kind == "organisation" and new and all(
@@ -228,8 +228,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Double Olympic champion Kelly Holmes", "Former Southampton manager…": words before a name
         if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
-        if kind == "place" and any(w in question_words or _same_stem(w, question_words) for w in words(m.group(0))
-                                   if w not in _PLACE_WORDS):
+        if kind == "place" and len(new) < len(span_words):
             continue  # "in Saudi Arabia" for "which Saudi city": the place the question names, not the one asked
         if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):
             continue  # "in May", "on Monday": times, not places
@@ -285,6 +284,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     speaker_terms = {t for n in profile.speaker for t in terms(n)}
     people = people_in(passages) if kind == "organisation" else frozenset()
     predicate = profile.predicate if kind == "yesno" else ""
+    referent_surname = set(terms(profile.referent.split()[-1])) if kind == "statement" and profile.referent else set()
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
@@ -296,7 +296,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         anchored = 2 * sum(_mentions(t, passage_terms) for t in profile.anchor) >= len(profile.anchor)
         named = len(missing) <= cfg.missing_names * len(required) and anchored
         in_context = _share(context, passage_terms) if context else 1.0
-        if kind == "statement" and profile.referent and set(terms(profile.referent.split()[-1])) <= passage_terms:
+        if referent_surname and referent_surname <= passage_terms:
             # "What did he say about…?": his words on the asked topic may come from a passage about him that
             # does not share the conversation's words (one that does ranks first). Not so "Where did he go
             # next?", which is about the conversation's event.
@@ -402,7 +402,7 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
         return text[slice(*c.answers[0])]  # the name with its title (or else description), as written
     # What someone said, why, what happened: the statement is the answer, quotes and all.
     limit = cfg.statement_words if profile.answer_type in STATEMENT_TYPES else cfg.lead_words
-    if len(text.split()) <= limit and (not c.answers or profile.answer_type == "reason"):
+    if len(text.split()) <= limit and (not c.answers or profile.answer_type in STATEMENT_TYPES):
         return text
     span = _window(text, c, profile, cfg, _CLAUSE)
     if c.answers and len(span.split()) > cfg.lead_words:
