@@ -68,7 +68,9 @@ def run(pipeline, items: list, label: str) -> dict:
             "answer": answer.text, "missing": result.missing_facts, "seconds": round(seconds, 2),
             "first_token_s": round(answer.timings_ms["first_token"] / 1000, 2) if "first_token" in answer.timings_ms else None,
             "prompt_tokens": flag_value(answer.flags, "prompt_tokens"),
-            "model_sentences": written, "kept_sentences": len(answer.sentences) if written is not None else None,
+            # the model's sentences that verification kept (the reader's answer may stand in their place)
+            "model_sentences": written, "kept_sentences": max(0, written - len(answer.removed)) if written is not None else None,
+            "reader": next((f for f in answer.flags if f in {"reader_answered", "reader_conflict"}), None),
         })
         print(f"[{label}] {number}/{len(items)} {item.id} {'ok ' if result.correct else 'BAD'} {seconds:5.1f}s "
               f"prompt={rows[-1]['prompt_tokens']} {answer.text[:90]!r}", file=sys.stderr, flush=True)
@@ -84,6 +86,8 @@ def run(pipeline, items: list, label: str) -> dict:
         "model_sentences": written,
         "removed_by_verification": round((written - kept) / written, 3) if written else None,
         "model_abstained_answerable": sum(r["model_abstained"] for r in answerable),
+        "reader_answered": sum(r["reader"] == "reader_answered" for r in rows),
+        "reader_conflict": sum(r["reader"] == "reader_conflict" for r in rows),
     }
     return {"label": label, "summary": summary, "types": by_type(scores), "rows": rows,
             "seconds": round(time.perf_counter() - started, 1)}
@@ -95,7 +99,9 @@ SUMMARY = [("questions", "questions"), ("accuracy", "accuracy"), ("false_abstent
            ("first_token_s_p50", "first token p50 (s)"), ("seconds_per_question_p50", "s/question p50"),
            ("seconds_per_question_mean", "s/question mean"), ("prompt_tokens_mean", "prompt tokens (mean)"),
            ("prompt_tokens_max", "prompt tokens (max)"), ("citation_precision", "citation precision"),
-           ("model_abstained_answerable", "model said NOT IN ARTICLES to answerable")]
+           ("model_abstained_answerable", "model said NOT IN ARTICLES to answerable"),
+           ("reader_answered", "the reader answered where the model declined"),
+           ("reader_conflict", "the reader's conflict stood for the model's answer")]
 
 
 def report(runs: list[dict], note: str, command: str) -> str:
@@ -136,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from rag.config import Settings, apply_offline_env
     from rag.evaluation import load_gold
-    from rag.llm import GenerativeBackend, make_llm, model_path
+    from rag.llm import GenerativeBackend, make_llm, model_path, reader_fallback
     from rag.pipeline import Pipeline
 
     apply_offline_env()
@@ -158,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             pipeline = Pipeline(cfg.model_copy(update={"index_dir": home.settings.index_dir}), home.store, home.retriever.encoder)
             backend = GenerativeBackend(
                 chat, "llamacpp", str(path), cfg.support_threshold, context=context,
-                keyword=pipeline.retriever.keyword_index, relevance=pipeline._relevance, reader=cfg.reader)
+                keyword=pipeline.retriever.keyword_index, relevance=pipeline._relevance, reader=cfg.reader,
+                fallback=reader_fallback(cfg, pipeline.retriever.keyword_index, pipeline._relevance))
             pipeline._answerer = backend
             runs.append(run(pipeline, items, f"{name} · {context}"))
     scope = (f"Subset: the first {args.per_type} questions of each type." if args.per_type else "All questions.")

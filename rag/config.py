@@ -122,6 +122,10 @@ class Settings(BaseSettings):
         "sentences", description="What a generative backend reads: each passage's question-relevant sentences "
         "(ranked by the extractive reader's scoring; ~550 prompt tokens, first token ~5 s with Qwen2.5-1.5B here) or "
         "the whole widened passages (~1,500 tokens, ~15 s). Sentences measured better on every figure (README).")
+    llm_reader: bool = Field(
+        True, description="A generative backend also runs the extractive reader on the same passages (~30 ms): when the "
+        "model declines or nothing it writes is supported, the reader's answer stands; when the reader finds the sources "
+        "disagree, its side-by-side conflict stands. Off: the model's verified answer only.")
     llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads of the `llamacpp` backend (default: all cores).")
 
     @field_validator("chunk_overlap")

