@@ -501,6 +501,15 @@ def _mentions(term: str, present: set[str]) -> bool:
     return term in present or any(term in group and group & present for group in _SAME_THING)
 
 
+def _names_focus(c: Candidate, profile: QuestionProfile) -> bool:
+    """The sentence holds a focus word of the question, or another word for it ("the conversation"
+    for "on the phone")."""
+    if c.focus > 0:
+        return True
+    present = set(terms(c.text))
+    return any(_mentions(t, present) for t in profile.focus)
+
+
 def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool:
     """Is the quantity said of the thing it is asked for (the call, not the truce)? That thing, or
     another word for it, must stand in the clause of the quantity or the one before it ("The
@@ -526,7 +535,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
         # A side of a disagreement needs less evidence than an answer on its own (its value is
         # checked against the asked thing below), but it must name the subject and its focus.
         if (cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs or not cand.named
-                or cand.focus <= 0 or cand.evidence < cfg.conflict_evidence):
+                or not _names_focus(cand, profile) or cand.evidence < cfg.conflict_evidence):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
                    and _of_asked_thing(q, cand, profile)]
@@ -545,7 +554,9 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
             groups.append([claim])
     groups.sort(key=lambda g: -len(g))
     sentences = [AnswerSentence(_statement(lead_span(c, profile, cfg)), (c.passage,)) for group in groups for c, _ in group]
-    found = Conflict(kind, tuple({"value": group[0][1].surface, "sources": [c.passage for c, _ in group]} for group in groups))
+    # A side's value in each form its sources state it ("two and a half hours / 2.5 hours").
+    found = Conflict(kind, tuple({"value": " / ".join(dict.fromkeys(q.surface for _, q in group)),
+                                  "sources": [c.passage for c, _ in group]} for group in groups))
     return sentences, found
 
 
