@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import Quantity, extract
 from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import NUMBER_WORDS, normalize, planted_sentences, split_sentences, terms, words
+from .text import NUMBER_WORDS, REFERS_BACK, normalize, planted_sentences, split_sentences, terms, words
 
 Relevance = Callable[[list[str]], list[float]]
 
@@ -96,8 +96,6 @@ _CLAUSE = re.compile(r"\s*[,;:—–][”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|w
 # Finer cuts, for a clause still too long to be a short answer.
 _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)
-# Words that, opening a sentence, hand its meaning to the one before ("He added that…").
-_REFERS_BACK = re.compile(r"(He|She|They|It|This|That|These|Those|His|Her|Their|But|However|Such|The\s+\w+\s+(official|leader|source|spokesman|minister))\b")
 # A sentence whose subject is a description ("The actor, who was born in Beirut", "The 40-year-old"):
 # in a passage that names the question's subject, it is about them. (A pronoun leans on the sentence
 # before it, which the reader checks separately.)
@@ -602,7 +600,7 @@ def _continuation(best: Candidate, ranked: list[Candidate], cfg: ReaderSettings,
     cause, gives the cause ("… banned Keller." -> "Keller was suspended for failing to …")."""
     nxt = next((c for c in ranked if c.passage == best.passage and c.index == best.index + 1), None)
     gives_cause = kind == "reason" and nxt is not None and nxt.typed and not best.typed
-    if nxt and (_REFERS_BACK.match(nxt.text) or nxt.coverage >= cfg.continuation_coverage or gives_cause) and len(nxt.text.split()) >= 6:
+    if nxt and (REFERS_BACK.match(nxt.text) or nxt.coverage >= cfg.continuation_coverage or gives_cause) and len(nxt.text.split()) >= 6:
         return nxt
     return None
 

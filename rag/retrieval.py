@@ -24,7 +24,7 @@ from typing import Any, Literal, Sequence
 
 from .config import Settings
 from .store import ChunkStore
-from .text import normalize, split_sentences, terms, words
+from .text import REFERS_BACK, normalize, split_sentences, terms, words
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the constant of Cormack et al. (2009); llama-index's fusion retriever uses it too
@@ -204,7 +204,7 @@ class Retriever:
         sentence before it from the previous chunk ("…Preston City Council reported…")."""
         out = []
         for passage in passages:
-            before = rows.get(previous_id(passage.chunk_id)) if _REFERS_BACK.match(passage.text.lstrip()) else None
+            before = rows.get(previous_id(passage.chunk_id)) if REFERS_BACK.match(passage.text.lstrip()) else None
             if before is None or before[1].get("doc_id") != passage.doc_id:
                 out.append(passage)
                 continue
@@ -243,7 +243,7 @@ class Retriever:
         """
         next_id, previous_id = partial(_neighbour_id, step=1), partial(_neighbour_id, step=-1)
         wanted = [next_id(p.chunk_id) for p in passages] + [
-            previous_id(p.chunk_id) for p in passages if _REFERS_BACK.match(p.text.lstrip())]
+            previous_id(p.chunk_id) for p in passages if REFERS_BACK.match(p.text.lstrip())]
         rows = {i: (text, meta) for i, text, meta in self.store.get(i for i in wanted if i)}
         widened: list[Passage] = []
         for passage in self._with_followers(self._with_lead_in(passages, rows, previous_id), rows, next_id):
@@ -263,11 +263,6 @@ def _neighbour_id(chunk_id: str, step: int) -> str:
     document ("doc-0003" -> "doc-0004"); "" when there is none (before the first chunk)."""
     head, _, index = chunk_id.rpartition("-")
     return f"{head}-{int(index) + step:04d}" if index.isdigit() and int(index) + step >= 0 else ""
-
-
-# Words that open a sentence leaning on the one before: its subject is there.
-_REFERS_BACK = re.compile(r"(?:He|She|It|Its|They|Their|His|Her|This|These|Those|The\s+(?:company|firm|group|club|team|council|party|"
-                          r"minister|chancellor|player|actor|singer|star|pair|duo|move|deal|decision))\b")
 
 
 def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:

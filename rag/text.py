@@ -83,6 +83,13 @@ def proper_names(question: str) -> list[str]:
     return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 
+# Words that, opening a sentence, lean on the one before it for their subject or meaning ("He added
+# that…", "Its electoral roll fell…", "The company said…", "But the senior official warned…").
+REFERS_BACK = re.compile(r"(?:He|She|It|Its|They|Their|His|Her|This|That|These|Those|But|However|Such|The\s+(?:\w+\s+)?"
+                         r"(?:company|firm|group|club|team|council|party|minister|chancellor|player|actor|singer|star|pair|"
+                         r"duo|move|deal|decision|official|leader|source|spokesman))\b")
+
+
 # Numbers written as words, with their values: the one table that claims' numbers (:func:`numbers`),
 # stated quantities (rag.quantities) and counted answers (rag.extractive) read.
 NUMBER_WORDS: dict[str, float] = {w: float(i) for i, w in enumerate(

@@ -662,6 +662,19 @@ def test_a_passage_that_opens_by_referring_back_gets_the_sentence_before():
     assert Retriever._with_lead_in([plain], {"d-0000": (doc[:cut], first)}, lambda i: "d-0000") == [plain]
 
 
+@pytest.mark.parametrize("sentence, leans", [
+    ("He added that talks would go on.", True), ("Its electoral roll fell.", True),
+    ("But the senior official warned of delays.", True), ("The company said sales fell.", True),
+    ("The senior official said so.", True), ("The Kremlin said so.", False), ("Putin said so.", False),
+    ("Hearings begin today.", False),
+])
+def test_one_table_of_openings_that_lean_on_the_sentence_before(sentence: str, leans: bool):
+    """Retrieval (a passage's lead-in) and the reader (a sentence's continuation) read the same table."""
+    from rag.text import REFERS_BACK
+
+    assert bool(REFERS_BACK.match(sentence)) is leans
+
+
 def test_a_possessive_in_the_question_is_not_new_in_the_answer():
     from rag.extractive import _answer_spans, _question_words
     from rag.question import analyze
