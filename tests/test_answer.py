@@ -338,6 +338,12 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     text = "Thirteen people were hurt when the stand collapsed after seventeen minutes."
     assert [text[a:b] for a, b in _answer_spans("count", text, set(words("How many people were hurt?")), extract(text))] == ["Thirteen"]
     assert [q.surface for q in extract(text)] == ["seventeen minutes"]
+    # A number in a name or a rank counts nothing ("Windows 95", "number one"); one leading a sentence does.
+    asked = set(words("How many computers were infected?"))
+    for text in ("The worm strikes computers running Windows 95.", "It pushed the single from number one to number three."):
+        assert _answer_spans("count", text, asked, extract(text)) == (), text
+    text = "Some 92 peers stay, and 40 machines running Windows 95 were infected."
+    assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["92", "40"]
 
 
 def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
