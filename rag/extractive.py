@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import Quantity, extract
 from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import NUMBER_WORDS, REFERS_BACK, normalize, planted_sentences, split_sentences, terms, words
+from .text import NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, split_sentences, terms, words
 
 Relevance = Callable[[list[str]], list[float]]
 
@@ -77,10 +77,8 @@ _TITLES = frozenset("president minister secretary chancellor senator governor ma
                     "director chief officer leader premier king queen prince general".split())
 # A role noun and a name after capitalised words: those words describe the person ("Double Olympic
 # champion Kelly Holmes", "Former Southampton manager Gordon Strachan"); they are not a name.
-_BEFORE_A_NAME = re.compile(r"\s+(?:champion|manager|coach|boss|striker|winger|midfielder|defender|goalkeeper|keeper|captain|"
-                            r"player|star|singer|actor|actress|director|chief|executive|minister|secretary|president|"
-                            r"leader|chairman|spokesman|spokeswoman|official|envoy|analyst|author|writer|presenter|"
-                            r"rival|veteran|winner|record-holder|hopeful|international)\s+[A-Z]")
+# (with words that are nouns only there: "England international Jonny Wilkinson", "Olympic hopeful…")
+_BEFORE_A_NAME = re.compile(rf"\s+(?:{'|'.join(sorted(ROLE_NOUNS | {'rival', 'veteran', 'record-holder', 'hopeful', 'international'}, key=len, reverse=True))})\s+[A-Z]")
 _REFUSAL = frozenset(terms("declined rejected refused opposed denied dismissed"))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .quantities import extract as quantities_in
-from .text import QUESTION_FILLERS, QUESTION_WORDS, STOPWORDS, proper_names, question_terms, terms
+from .text import QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms
 
 # Expected answer types, tried in order: the first rule that matches wins. Order is what
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
@@ -94,9 +94,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
                      r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
-    ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|official|officials|leader|leaders|minister|president|player|players"
-               r"|spokesman|spokeswoman|spokesperson|executive|boss|chief|singer|actor|actress|director|manager|coach|politician|envoy"
-               r"|negotiator|adviser|advisor|aide|analyst|expert|journalist|star|artist|judge)\b|\bname the (?:person|official|leader|man|woman)\b"
+    ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|"
+               + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
     # "What is the trojan called?", "the name of the ship", "his nickname": a name the question lacks.

@@ -83,6 +83,14 @@ def proper_names(question: str) -> list[str]:
     return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 
+# Nouns for what a person is or does ("manager", "spokesman", "striker"): "which manager…" asks for a
+# person, and "Former Southampton manager Gordon Strachan" is a description before a name, not a name.
+ROLE_NOUNS = frozenset("""official officials leader leaders minister ministers president player players spokesman
+    spokeswoman spokesperson executive boss chief singer actor actress director manager coach politician envoy
+    negotiator adviser advisor aide analyst expert journalist star artist judge champion striker winger midfielder
+    defender goalkeeper keeper captain secretary chairman author writer presenter winner""".split())
+
+
 # Words that, opening a sentence, lean on the one before it for their subject or meaning ("He added
 # that…", "Its electoral roll fell…", "The company said…", "But the senior official warned…").
 REFERS_BACK = re.compile(r"(?:He|She|It|Its|They|Their|His|Her|This|That|These|Those|But|However|Such|The\s+(?:\w+\s+)?"

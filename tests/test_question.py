@@ -57,6 +57,8 @@ ANSWER_TYPE_CASES = [
     ("Which wealthy backer paid for the party's advertising?", "person"),
     ("Which novelist won the prize?", "person"),
     ("Which Labour politician resigned on Friday?", "person"),
+    ("Which striker scored the winner against Chelsea?", "person"),  # a role noun (rag.text.ROLE_NOUNS)
+    ("What goalkeeper did the club sign in January?", "person"),
     ("Which other measures were agreed?", "description"),
     ("How much wine does the average person in China drink?", "amount"),  # a quantity of a thing, not money
     ("How much debt does the airline have?", "money"),
