@@ -78,7 +78,8 @@ _TITLES = frozenset("president minister secretary chancellor senator governor ma
 # A role noun and a name after capitalised words: those words describe the person ("Double Olympic
 # champion Kelly Holmes", "Former Southampton manager Gordon Strachan"); they are not a name.
 # (with words that are nouns only there: "England international Jonny Wilkinson", "Olympic hopeful…")
-_BEFORE_A_NAME = re.compile(rf"\s+(?:{'|'.join(sorted(ROLE_NOUNS | {'rival', 'veteran', 'record-holder', 'hopeful', 'international'}, key=len, reverse=True))})\s+[A-Z]")
+_DESCRIBING = ROLE_NOUNS | {"rival", "veteran", "record-holder", "hopeful", "international"}
+_BEFORE_A_NAME = re.compile(rf"\s+(?:{'|'.join(sorted(_DESCRIBING, key=len, reverse=True))})\s+[A-Z]")
 _REFUSAL = frozenset(terms("declined rejected refused opposed denied dismissed"))
 
 

@@ -11,7 +11,9 @@ Both answering and the condensing of follow-ups are chat messages. Passages reac
 fenced as data, with anything that looks like our fence or an instruction to the model
 neutralised, and every sentence the model writes goes through the same citation check as the
 extractive answers (:func:`rag.citations.finalize`): a small model's hallucinations are
-dropped, and an answer with nothing supported left becomes an abstention.
+dropped, and an answer with nothing supported left becomes an abstention. The extractive reader
+reads the same passages (``settings.llm_reader``): its answer stands where the model declined, and
+its side-by-side conflict where it finds the sources disagree.
 
 Answers stream: :meth:`GenerativeBackend.stream` yields the model's text as :class:`Draft`
 pieces while it is written, then the verified answer as one :class:`Final`;
