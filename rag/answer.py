@@ -85,6 +85,15 @@ class Answer:
         """The closing sentence that names the parts left open ("" when none is)."""
         return "The articles don't answer " + " ".join(f"“{q}”" for q in self.unanswered) if self.unanswered else ""
 
+    @property
+    def reader_note(self) -> str:
+        """Why a generative backend's answer is the extractive reader's quote ("" when it is not)."""
+        if "reader_conflict" in self.flags:
+            return "Quoted by the extractive reader, which found that the sources disagree."
+        if "reader_answered" in self.flags:
+            return "Quoted by the extractive reader: the model found no answer in the passages."
+        return ""
+
     def completed(self, *, question: str, standalone: str, timings_ms: dict[str, float],
                   retrieved: Sequence[tuple[str, str]], flags: Sequence[str] = ()) -> "Answer":
         """This answer with what the pipeline knows about the run that produced it (its timings

@@ -34,6 +34,8 @@ def render_text(answer: Answer, width: int = 100) -> str:
     (article text, titles, file names) is made terminal-safe before it is wrapped."""
     safe = terminal_safe
     lines = [textwrap.fill(safe(answer.text), width)]
+    if answer.reader_note:
+        lines += ["", answer.reader_note]
     if answer.removed:  # what a model wrote that verification dropped: said, not silently gone
         lines += ["", "Removed (not supported by the sources):"]
         lines += [textwrap.fill(safe(sentence), width, initial_indent="  ✗ ", subsequent_indent="    ")

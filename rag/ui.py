@@ -89,7 +89,8 @@ DRAFT_INTERVAL = 0.1  # seconds between two updates of a draft in the browser
 
 def chat_markdown(answer: Answer) -> str:
     """The answer for the chat bubble: escaped sentences, each followed by links to its sources,
-    then each sentence the model wrote that verification removed, struck through, with why."""
+    then whose answer it is when the extractive reader stood in for a model, then each sentence the
+    model wrote that verification removed, struck through, with why."""
     if answer.abstained or not answer.sentences:
         text = escape_text(answer.text)
     else:
@@ -102,7 +103,8 @@ def chat_markdown(answer: Answer) -> str:
         text = " ".join(parts)
     removed = [f'<del class="removed">{escape_text(sentence)}</del> <em class="removed-note">({REMOVED_NOTE})</em>'
                for sentence in answer.removed]
-    return "\n\n".join([text, *removed])
+    note = [f'<em class="reader-note">{escape_text(answer.reader_note)}</em>'] if answer.reader_note else []
+    return "\n\n".join([text, *note, *removed])
 
 
 def draft_markdown(text: str) -> str:

@@ -68,6 +68,19 @@ def test_untrusted_text_is_rendered_as_text():
     assert "<mark>Look</mark>" in panel
 
 
+def test_an_answer_the_reader_gave_for_a_model_says_so():
+    from rag.answer import Answer, AnswerSentence, Source
+    from rag.render import render_text
+
+    text = "The call began at 10 a.m."
+    answer = Answer("q", f"{text} [1]", (AnswerSentence(text, (1,), 1.0, True),),
+                    (Source(1, "d.txt", "/p", "T", "", text, "c", 0, len(text), ()),), False, "extractive")
+    assert "reader" not in chat_markdown(answer) and "reader" not in render_text(answer)
+    for flag, says in (("reader_answered", "the model found no answer"), ("reader_conflict", "the sources disagree")):
+        stood_in = replace(answer, flags=("model_abstained", flag))
+        assert says in chat_markdown(stood_in) and says in render_text(stood_in), flag
+
+
 def test_upload_checks(tmp_path: Path):
     assert safe_name("../../etc/passwd.txt") == "passwd.txt"
     assert safe_name("..\\..\\win.ini.md") == "win.ini.md"
