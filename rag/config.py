@@ -55,7 +55,7 @@ class ReaderSettings(BaseModel):
     min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")
     min_similarity: float = Field(0.7, ge=0, le=1, description="Similarity to the question that stands in for focus words (a paraphrase).")
     min_context: float = Field(0.3, ge=0, le=1, description="Share of the conversation's terms a follow-up's answer passage must hold.")
-    followup_context: float = Field(0.6, ge=0, le=1.01, description="Share of the conversation's terms in a passage at which a sentence in it naming someone (somewhere) new answers a who/where follow-up without its focus words (above 1: off).")
+    followup_context: float = Field(0.6, ge=0, le=1.01, description="Share of the conversation's terms in a passage at which a sentence in it stating a new value of the asked kind (someone, somewhere, a date, a figure) answers a typed follow-up without its focus words (above 1: off).")
     entity_similarity: float = Field(0.55, ge=0, le=1.01, description="Similarity to a who/which/where question at which a sentence naming someone (something, somewhere) new answers it without the question's focus words (above 1: off).")
     name_coverage: float = Field(0.6, ge=0, le=1.1, description="Share of the question's terms (names included) that stands in for its focus words (above 1: off).")
     name_similarity: float = Field(0.5, ge=0, le=1, description="Similarity that a sentence passing name_coverage must also reach.")

@@ -368,8 +368,10 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
         return True  # the asked speaker's words in an article about the asked topic
-    if followup and kind in ENTITY_TYPES and c.typed and c.context >= cfg.followup_context:
-        return True  # "Where did he go next?": a place named in the passage the conversation is about
+    if followup and c.typed and c.context >= cfg.followup_context:
+        # "Where did he go next?", "And when is it going out on air?": a new place (date, figure) stated in
+        # the passage the conversation is about, whatever verb it uses ("will broadcast on 18 December")
+        return True
     if kind in ENTITY_TYPES and c.typed and c.similarity >= cfg.entity_similarity and c.context >= cfg.min_context:
         return True  # names someone (somewhere) new and paraphrases the question: "funding came from … Sir Paul Sykes"
     # About what is asked: its focus words, a paraphrase of the question, or, when the question is

@@ -643,6 +643,19 @@ def test_a_followup_is_answered_from_the_passage_the_conversation_is_about(tmp_p
     assert "Ostervik" in answer.text, (answer.text, answer.flags)
 
 
+def test_a_typed_followup_is_answered_by_a_new_value_in_the_conversations_passage(tmp_path: Path, embedder):
+    """Not only who/where: "when" is answered by the date the conversation's passage states, whatever its verb."""
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "radio.txt": ("Lind to sing for Radio Nord\n\nThe singer Mara Lind is to perform live at the Hallow Street "
+                      "studios as part of a Radio Nord special next month. The session, which will broadcast on 14 "
+                      "November, will also see her talk about how her best-known songs came about.\n"),
+        "film.txt": ("Lind film at festival\n\nA documentary on the life of the singer Mara Lind will be shown at "
+                     "the Ostervik film festival, which runs from 3-9 March.\n")})
+    history = ["Which singer is doing a live session at the Hallow Street studios for Radio Nord?"]
+    answer = pipeline.ask("And when is it going out on air?", history)
+    assert "14 November" in answer.text, (answer.text, answer.flags)
+
+
 def test_the_event_a_question_is_tied_to_may_be_worded_differently(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"crash.txt": (
         "Cyclists charged\n\nThe riders Tomas Varga and Ada Brandt have been charged with faking a midnight "
