@@ -161,6 +161,9 @@ class QuestionProfile:
     # The event the question is tied to in time ("after the call", "during the talks"): stems a passage
     # must hold to be about that moment, not the same topic at another time.
     anchor: tuple[str, ...] = ()
+    # A follow-up's previous answer (its lead) when it asks for the same kind of thing again: what the
+    # asker has been told, so not what they ask now.
+    told: str = ""
 
     @property
     def query(self) -> str:
@@ -302,8 +305,9 @@ def _people_in(previous: str, question: str) -> list[str]:
     return [n for _, _, n in people]
 
 
-def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tuple[str, ...]]:
-    """(standalone question, referent, context terms) for a follow-up; the question itself otherwise.
+def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tuple[str, ...], str]:
+    """(standalone question, referent, context terms, lead of the previous answer) for a follow-up;
+    the question itself otherwise.
 
     "he"/"she" become the person the last turn was about: the person its answer named when
     it asked "who", else the subject of its question (see :func:`_people_in`). Other references
@@ -311,7 +315,7 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
     the lead of its answer, which say what is being referred to.
     """
     if not is_followup(question, history):
-        return question, "", ()
+        return question, "", (), ""
     last = history[-1] if isinstance(history[-1], Turn) else Turn(str(history[-1]))
     lead = re.split(r"(?<=[.!?])\s|\[\d+\]", last.answer, maxsplit=1)[0] if last.answer else ""
     context_text = f"{last.question} {lead}"
@@ -326,9 +330,9 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
         standalone = PERSON_PRONOUN.sub(lambda m: referent + ("'s" if m.group(1).lower() in {"his", "hers"} else ""),
                                         question, count=1)
         # The rest of the conversation still says what the question is about.
-        return standalone, referent, tuple(terms(last.question))
+        return standalone, referent, tuple(terms(last.question)), lead
     standalone = f"{question} ({last.question}{' ' + lead if lead else ''})"
-    return standalone, "", tuple(terms(context_text))
+    return standalone, "", tuple(terms(context_text)), lead
 
 
 def _last_question(history: Sequence[Turn | str]) -> str:
@@ -338,7 +342,7 @@ def _last_question(history: Sequence[Turn | str]) -> str:
 def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfile:
     """Read ``question`` (with the conversation before it) once: see :class:`QuestionProfile`."""
     question = question.strip()
-    standalone, referent, context = resolve(question, history)
+    standalone, referent, context, told = resolve(question, history)
     parts = split_parts(question)
     types = tuple(dict.fromkeys(answer_type(p) for p in parts))
     own_names = [re.sub(r"['’]s$", "", n) for n in proper_names(question)]
@@ -354,6 +358,10 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
         terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
         followup=bool(history) and standalone != question or bool(context), context_terms=context, referent=referent,
         search=f"{standalone} ({_last_question(history)})" if referent else "", anchor=anchor,
+        # Asked again for the same kind of thing ("Who does she play next?" after "Who did she beat?"), the
+        # asker wants another one than they were told; of another kind ("When did he make it?"), the
+        # previous answer may well hold it.
+        told=told if told and answer_type(_last_question(history)) == types[0] else "",
     )
 
 

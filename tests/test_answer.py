@@ -656,6 +656,22 @@ def test_a_typed_followup_is_answered_by_a_new_value_in_the_conversations_passag
     assert "14 November" in answer.text, (answer.text, answer.flags)
 
 
+def test_a_followup_asking_the_same_kind_again_wants_another_than_the_one_told():
+    """After "Who did Davenport beat?" was answered with Vaidisova, "Who does she play next?" is not
+    answered by Vaidisova again; "When did she beat her?" may be answered by the told sentence's date."""
+    from rag.extractive import _answer_spans, _question_words
+    from rag.quantities import extract
+    from rag.question import Turn, analyze
+
+    told = Turn("Who did Ada Brandt beat?", "Ada Brandt beat Mara Lind on 14 January. [1]")
+    text = "Ada Brandt beat Mara Lind on 14 January, and plays Tove Holm next."
+    again = analyze("Who does she play next?", [told])
+    assert [text[a:b] for a, b in _answer_spans("person", text, _question_words(again), extract(text))] == ["Tove Holm"]
+    other = analyze("When did she beat her?", [told])
+    assert other.told == "" and "14 January" in [text[a:b] for a, b in _answer_spans(
+        "date", text, _question_words(other), extract(text))]
+
+
 def test_the_event_a_question_is_tied_to_may_be_worded_differently(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"crash.txt": (
         "Cyclists charged\n\nThe riders Tomas Varga and Ada Brandt have been charged with faking a midnight "
