@@ -270,7 +270,7 @@ def test_his_is_the_person_the_last_answer_named():
     assert profile.followup
     assert "Dan Scavino" in profile.standalone and profile.referent == "Dan Scavino"
     assert {"Dan", "Scavino"} <= set(profile.names)
-    standalone, referent, _ = resolve("What is his position?", history)
+    standalone, referent, *_ = resolve("What is his position?", history)
     assert standalone == profile.standalone and referent == "Dan Scavino"
 
 
