@@ -246,9 +246,9 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
 
 
 def _question_words(profile: QuestionProfile) -> set[str]:
-    """The question's words, a possessive also as its noun ("Tuesday's call" says "Tuesday"), and a
-    follow-up's previous answer ("Who does she play next?" is not answered by whom she beat): an
-    answer span must state something these do not."""
+    """The question's words, a possessive also as its noun ("Tuesday's call" says "Tuesday"), and the
+    previous answer of a follow-up that asks for the same kind of thing again ("Who does she play
+    next?" is not answered by whom she beat): an answer span must state something these do not."""
     said = set(words(f"{profile.standalone} {profile.told}"))
     return said | {re.sub(r"['’]s$", "", w) for w in said}
 
