@@ -631,29 +631,31 @@ def test_a_date_is_not_a_count_nor_a_title_a_place():
     assert spans("place", found, "Where did his daughter find a reference to him?") == ["on Friends Reunited"]
 
 
-def test_a_followup_is_answered_from_the_passage_the_conversation_is_about(tmp_path: Path, embedder):
-    pipeline = _pipeline_over(tmp_path, embedder, {
-        "tour.txt": ("Minister signs debt deal\n\nFinance minister Ada Brandt has signed a debt relief deal with Norland "
-                     "on her week-long tour of the southern islands. Mrs Brandt, on the tour since Monday, spent two days "
-                     "in Norland before heading on Friday evening to Ostervik, where a similar pact is expected.\n"),
-        "profile.txt": ("Brandt profile\n\nAda Brandt was born in Hessby in 1961. Ada Brandt said the time had come "
-                        "for voters to meet a new Ada Brandt.\n")})
-    history = ["Which country did Ada Brandt sign a debt relief deal with on her tour of the southern islands?"]
-    answer = pipeline.ask("Where did she go next?", history)
-    assert "Ostervik" in answer.text, (answer.text, answer.flags)
+TOUR = {
+    "tour.txt": ("Minister signs debt deal\n\nFinance minister Ada Brandt has signed a debt relief deal with Norland "
+                 "on her week-long tour of the southern islands. Mrs Brandt, on the tour since Monday, spent two days "
+                 "in Norland before heading on Friday evening to Ostervik, where a similar pact is expected.\n"),
+    "profile.txt": ("Brandt profile\n\nAda Brandt was born in Hessby in 1961. Ada Brandt said the time had come "
+                    "for voters to meet a new Ada Brandt.\n")}
+# Not only who/where: "when" is answered by the date the conversation's passage states, whatever its verb.
+RADIO = {
+    "radio.txt": ("Lind to sing for Radio Nord\n\nThe singer Mara Lind is to perform live at the Hallow Street "
+                  "studios as part of a Radio Nord special next month. The session, which will broadcast on 14 "
+                  "November, will also see her talk about how her best-known songs came about.\n"),
+    "film.txt": ("Lind film at festival\n\nA documentary on the life of the singer Mara Lind will be shown at "
+                 "the Ostervik film festival, which runs from 3-9 March.\n")}
 
 
-def test_a_typed_followup_is_answered_by_a_new_value_in_the_conversations_passage(tmp_path: Path, embedder):
-    """Not only who/where: "when" is answered by the date the conversation's passage states, whatever its verb."""
-    pipeline = _pipeline_over(tmp_path, embedder, {
-        "radio.txt": ("Lind to sing for Radio Nord\n\nThe singer Mara Lind is to perform live at the Hallow Street "
-                      "studios as part of a Radio Nord special next month. The session, which will broadcast on 14 "
-                      "November, will also see her talk about how her best-known songs came about.\n"),
-        "film.txt": ("Lind film at festival\n\nA documentary on the life of the singer Mara Lind will be shown at "
-                     "the Ostervik film festival, which runs from 3-9 March.\n")})
-    history = ["Which singer is doing a live session at the Hallow Street studios for Radio Nord?"]
-    answer = pipeline.ask("And when is it going out on air?", history)
-    assert "14 November" in answer.text, (answer.text, answer.flags)
+@pytest.mark.parametrize("docs, asked, followup, expected", [
+    (TOUR, "Which country did Ada Brandt sign a debt relief deal with on her tour of the southern islands?",
+     "Where did she go next?", "Ostervik"),
+    (RADIO, "Which singer is doing a live session at the Hallow Street studios for Radio Nord?",
+     "And when is it going out on air?", "14 November"),
+])
+def test_a_followup_is_answered_from_the_passage_the_conversation_is_about(tmp_path: Path, embedder, docs, asked,
+                                                                           followup, expected):
+    answer = _pipeline_over(tmp_path, embedder, docs).ask(followup, [asked])
+    assert expected in answer.text, (answer.text, answer.flags)
 
 
 def test_a_followup_asking_the_same_kind_again_wants_another_than_the_one_told():
