@@ -258,9 +258,13 @@ def split_parts(question: str) -> list[str]:
     return pieces if len(pieces) > 1 else [q]
 
 
+_GOES_ON = re.compile(r"^\s*(?:and|also|what about|how about)\b", re.I)
+
+
 def is_followup(question: str, history: Sequence[Turn | str]) -> bool:
-    """A question that leans on the conversation: it refers back, or is too short to stand alone."""
-    return bool(history) and (bool(ANAPHORA.search(question)) or len(terms(question)) <= 2)
+    """A question that leans on the conversation: it refers back, goes on from it ("And roughly how
+    many people are expected?"), or is too short to stand alone."""
+    return bool(history) and (bool(ANAPHORA.search(question)) or bool(_GOES_ON.match(question)) or len(terms(question)) <= 2)
 
 
 # Titles and offices that stand before a name ("White House Deputy Chief of Staff Dan Scavino").

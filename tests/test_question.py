@@ -313,6 +313,17 @@ def test_it_after_a_turn_uses_the_lead_of_its_answer():
     assert "phone" in profile.context_terms
 
 
+def test_a_question_that_goes_on_from_the_last_one_is_a_followup():
+    """"And roughly how many people are expected to turn up?" names nothing it is about: the show of the
+    last question is. Without a conversation it is a question like any other."""
+    history = ["Where is the annual Consumer Electronics Show being held?"]
+    for question in ("And roughly how many people are expected to turn up?", "What about the opening day?"):
+        assert is_followup(question, history), question
+        assert "Consumer Electronics Show" in analyze(question, history).standalone
+    assert not is_followup("And roughly how many people are expected to turn up?", [])
+    assert not is_followup("How many people are expected at the Consumer Electronics Show?", history)
+
+
 def test_a_question_that_stands_alone_is_not_rewritten():
     question = "How long did the Trump-Putin call last?"
     profile = analyze(question, ["What did Witkoff mention?"])
