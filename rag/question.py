@@ -129,6 +129,9 @@ _AUTHOR_QUESTION = re.compile(r"\b(?:who\s+(?:wrote|authored|reported|filed)|(?:
 ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|that|this|those|these|there|then|the same|such)\b", re.I)
 PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+# Openings that go on from the conversation ("And roughly how many…?"); "but" and "so" also open
+# questions that stand alone.
+_GOES_ON = re.compile(r"^\s*(?:and|also|what about|how about)\b", re.I)
 _LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s,]*", re.I)
 _SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|whose|where|when|why|how|which|did|does|do|is|was|were|has|have)\b)", re.I)
 
@@ -256,9 +259,6 @@ def split_parts(question: str) -> list[str]:
         return [f"{both.group(1)}{rest}", f"{both.group(2)}{rest}"]
     pieces = [p.strip(" ,") for p in _SPLIT_PARTS.split(q) if p.strip(" ,")]
     return pieces if len(pieces) > 1 else [q]
-
-
-_GOES_ON = re.compile(r"^\s*(?:and|also|what about|how about)\b", re.I)
 
 
 def is_followup(question: str, history: Sequence[Turn | str]) -> bool:
