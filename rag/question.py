@@ -70,7 +70,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
-              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many (?:dollars|pounds|euros)\b|\bcost\b|\bworth\b"),
+              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many (?:dollars|pounds|euros)\b"),
     ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
     ("frequency", r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b"),  # "every 10 seconds", "twice a year"
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
@@ -98,6 +98,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
+    # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
+    # rules for people and things, as "Which minister wants a levy to cover the cost of…" asks for a person.
+    ("money", r"\bcost\b|\bworth\b"),
     # "What is the trojan called?", "the name of the ship", "his nickname": a name the question lacks.
     ("organisation", r"^what (?:is|was|are|were|will) [^?]*\bcalled\s*\??$|\b(?:name|title|nickname) of\b|\bnicknamed?\b"
                      r"|^what (?:is|was|are|were) (?:the|its|his|her|their) (?:new )?(?:name|title)\b"),

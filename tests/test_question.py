@@ -87,6 +87,11 @@ ANSWER_TYPE_CASES = [
     ("What was the total cost of the rescue operation?", "money"),
     ("What price did the buyer agree to pay?", "money"),
     ("How much is the start-up worth?", "money"),
+    ("What did the scheme cost?", "money"),
+    ("What is the deal worth?", "money"),
+    # a cost in the asked thing's description: the wh-phrase asks for someone (something)
+    ("Which minister is considering a levy on the drinks trade to cover the cost of extra policing?", "person"),
+    ("Which company will cover the cost of the clean-up?", "organisation"),
     ("How many dollars did the campaign spend on advertising?", "money"),
     ("What is the company's market value?", "money"),
     ("What salary will the new chief executive receive?", "money"),
