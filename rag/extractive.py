@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
-from .quantities import Quantity, extract
+from .quantities import MONEY_IN_WORDS, Quantity, extract
 from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
 from .text import NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, split_sentences, terms, words
@@ -47,7 +47,7 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "time": re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\b|p\.m\b|am\b|pm\b|gmt\b|bst\b|et\b)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight|midday)\b"
                        r"|\b(?:morning|afternoon|evening|night)\b", re.I),
     "count": re.compile(rf"\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS})\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten)-\w+", re.I),
-    "money": re.compile(r"[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:m|bn|million|billion|trillion)?\s*(?:dollars|pounds|euros|yen|francs|rupees)\b", re.I),
+    "money": re.compile(r"[$£€¥]\s?\d|" + MONEY_IN_WORDS.pattern, re.I),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
     "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
     "speed": re.compile(r"\b\d[\d,.]*\s*(?:mph|km/h|kmh|kph|knots|m/s|[kmgt]hz|[kmg]bps|(?:miles|kilomet(?:re|er)s|km|metres|meters)\s+(?:an|per)\s+(?:hour|second))"

@@ -20,7 +20,18 @@ DURATION = re.compile(
     re.I,
 )
 PERCENT = re.compile(rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.I)
-MONEY = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$£€])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>bn|billion|m|million|k|thousand|trillion)?\b", re.I)
+_MULTIPLIER = r"bn|billion|m|million|k|thousand|trillion"
+MONEY = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$£€¥])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>{_MULTIPLIER})?\b", re.I)
+# Currencies news writing names in words ("160m euros", "2bn reais", "a 1bn rouble claim"), each as the
+# symbol it shares with the written-out form where there is one, so that "€5m" and "5m euros" agree.
+# ("real" and "won" are left out: "2 real problems", "played 5 won 3".)
+CURRENCIES = {"dollars": "$", "dollar": "$", "pounds": "£", "sterling": "£", "euros": "€", "euro": "€", "yen": "¥",
+              **{w: w for w in """yuan renminbi francs franc rupees rupee roubles rouble rubles ruble reais pesos peso
+                 crowns krona kronor krone kroner rand lira lire shekels dinars dirhams riyals rupiah ringgit baht zloty
+                 forints hryvnias""".split()}}
+_CURRENCY_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))
+CURRENCY_WORD = re.compile(rf"\b(?:{_CURRENCY_WORDS})\b", re.I)
+MONEY_IN_WORDS = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>{_MULTIPLIER})?\s+(?P<cur>{_CURRENCY_WORDS})\b", re.I)
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
 LOWER_BOUND = {"more than", "over", "at least", "just over"}
 UPPER_BOUND = {"less than", "under", "at most", "just under", "up to"}
@@ -64,7 +75,7 @@ def _bound(qualifier: str | None) -> str:
 
 
 def extract(sentence: str) -> list[Quantity]:
-    """Every duration, percentage and amount of money stated in ``sentence``."""
+    """Every duration, percentage and amount of money stated in ``sentence`` (in the order of those kinds)."""
     return list(_extract(sentence))
 
 
@@ -84,9 +95,10 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
         found.append(Quantity("duration", number * DURATION_UNITS[m.group("unit").lower()], bound, surface, head, m.start()))
     for m in PERCENT.finditer(sentence):
         found.append(Quantity("percent", float(m.group("num")), _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
-    for m in MONEY.finditer(sentence):
+    for m in (*MONEY.finditer(sentence), *MONEY_IN_WORDS.finditer(sentence)):
         number = _number(m.group("num"))
         if number is not None:
             number *= _MULT.get((m.group("mult") or "").lower(), 1)
-            found.append(Quantity(f"money:{m.group('cur')}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
+            currency = CURRENCIES.get(m.group("cur").lower(), m.group("cur"))
+            found.append(Quantity(f"money:{currency}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     return tuple(found)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from .quantities import extract as quantities_in
+from .quantities import CURRENCY_WORD, extract as quantities_in
 from .text import QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms
 
 # Expected answer types, tried in order: the first rule that matches wins. Order is what
@@ -70,8 +70,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
-              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many (?:dollars|pounds|euros)\b"),
-    ("money", r"\bin (?:dollars|pounds|euros|yen|francs|rupees)\s*\??$"),
+              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many " + CURRENCY_WORD.pattern),
+    ("money", r"\bin " + CURRENCY_WORD.pattern + r"\s*\??$"),
     ("frequency", r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b"),  # "every 10 seconds", "twice a year"
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"
               r"|\bin (?:(?:mega|kilo|giga)watts|mw|gw|(?:kilo)?met(?:re|er)s|km|miles|tonnes|tons|barrels|lit(?:re|er)s|gallons"

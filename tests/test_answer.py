@@ -346,6 +346,19 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["92", "40"]
 
 
+def test_a_sum_in_a_currency_written_as_a_word_is_money():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+
+    text = "The courts awarded the airline 2bn reais ($725m) and a 1bn rouble claim, and 5 real problems remain."
+    assert [(q.kind, q.value) for q in extract(text)] == [("money:$", 725e6), ("money:reais", 2e9), ("money:rouble", 1e9)]
+    # The written-out form shares its symbol's kind, so "€5m" and "5m euros" are one sum.
+    assert extract("It cost 5m euros.")[0].compatible(extract("It cost €5m.")[0])
+    asked = {"how", "much", "did", "the", "courts", "award"}
+    text = "The courts awarded Norsk Air 2bn crowns on Tuesday."
+    assert [text[a:b] for a, b in _answer_spans("money", text, asked, extract(text))] == ["2bn crowns"]
+
+
 def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
     answer = news_pipeline.ask("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?")
     # "Norwegian" is not a name the articles lack ("Norway"), and "Norway" is not the town's name.
