@@ -628,13 +628,15 @@ class ExtractiveReader:
         return None  # the rule-based resolution of rag.question is this backend's
 
     def answer(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Answer:
-        relevance = self._relevance(profile.standalone) if self._relevance else None
-        return read(profile, passages, self._keyword(), self.settings.support_threshold, self.cfg, relevance)
+        return read(profile, passages, self._keyword(), self.settings.support_threshold, self.cfg, self._relevance)
 
 
 def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: KeywordIndex | None, threshold: float,
-         cfg: ReaderSettings = ReaderSettings(), relevance: Relevance | None = None) -> Answer:
-    """Answer ``profile`` from ``passages`` with cited spans, or abstain (see the module docstring)."""
+         cfg: ReaderSettings = ReaderSettings(), relevance_of: Callable[[str], Relevance | None] | None = None) -> Answer:
+    """Answer ``profile`` from ``passages`` with cited spans, or abstain (see the module docstring).
+
+    ``relevance_of`` gives, for a question's text, the embedding similarity of sentences to it.
+    """
     question = profile.question
     if not passages:
         return abstention(question, "extractive", ["no_passages"])
@@ -647,6 +649,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if byline is None:
             return abstention(question, "extractive", ["no_byline"])
         return finalize(question, [byline], passages, "extractive", threshold)
+    relevance = relevance_of(profile.standalone) if relevance_of else None
     parts = part_profiles(profile)
     kinds = tuple(p.answer_type for p in parts)
     chosen: list[Candidate] = []
@@ -657,7 +660,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     for part in parts:
         kind = part.answer_type
         typed_kind = kind in TYPED
-        ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), relevance, cfg, typed_kind)
+        part_relevance = _part_relevance(relevance, part, relevance_of) if len(parts) > 1 else relevance
+        ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), part_relevance, cfg, typed_kind)
         answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind, profile.followup)]
         read_parts.append((part, kind, typed_kind, ranked, answering))
     # A sentence can answer a two-part question whole only if it answers each part.
@@ -710,6 +714,19 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     # A part left open is said to be, in the asker's words, after what is known.
     return finalize(question, spans, passages, "extractive", threshold,
                     unanswered=[f"{text[0].upper()}{text[1:].rstrip(' ?')}?" for text in unanswered])
+
+
+def _part_relevance(whole: Relevance | None, part: QuestionProfile, relevance_of) -> Relevance | None:
+    """A part of a two-part question is read against its own words as well as the whole question's: in
+    "How much does Varig owe, and how much did the courts award it in its compensation claim?", the
+    sentence on its debt is little like the whole question, which is mostly about the award, but much
+    like its first part."""
+    if whole is None or relevance_of is None:
+        return whole
+    own = relevance_of(part.question)
+    if own is None:
+        return whole
+    return lambda texts: [max(a, b) for a, b in zip(whole(texts), own(texts))]
 
 
 def _byline(profile: QuestionProfile, passages: Sequence[Passage]) -> AnswerSentence | None:

@@ -415,6 +415,19 @@ def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipelin
     assert cited == {"flood.txt", "arena.txt"}, cited
 
 
+def test_a_part_is_read_against_its_own_words(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"airline.txt": (
+        "Norsk Air wins court award\n\nThe troubled carrier Norsk Air has won a court case against the government. "
+        "Norsk Air is struggling under a huge debt burden of an estimated 6.5 billion crowns. On Tuesday the courts "
+        "awarded Norsk Air 2bn crowns, after ruling in favour of its compensation claim against the government for "
+        "freezing fares. The airline could also win a sizeable windfall from a compensation claim against the government.\n")})
+    # The debt sentence says nothing of owing and is little like the whole question; it is like its first part.
+    answer = pipeline.ask("How much does Norsk Air owe, and how much did the courts award the airline in its "
+                          "compensation claim against the government?")
+    assert "6.5 billion crowns" in answer.text and "2bn crowns" in answer.text, answer.text
+    assert "part_unanswered" not in answer.flags, answer.flags
+
+
 def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, embedder):
     from rag.question import analyze, part_profiles
     from rag.ui import chat_markdown
