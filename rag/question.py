@@ -94,7 +94,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
                      r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
-    ("person", _asked("who|whom|whose") + r"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which|what|name of the(?: \w+)?) (?:person|people|"
+    ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}|what |name of the(?: \w+)? )(?:person|people|"
                + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
@@ -136,7 +136,10 @@ PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 # questions that stand alone.
 _GOES_ON = re.compile(r"^\s*(?:and|also|what about|how about)\b", re.I)
 _LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s,]*", re.I)
-_SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|whose|where|when|why|how|which|did|does|do|is|was|were|has|have)\b)", re.I)
+# A second question starts at "and" + a wh-word, or + a verb that opens a question with its own subject
+# ("…, and did Putin agree?"); not one that goes on with the first one's ("…had started and was going well?").
+_SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|whose|where|when|why|how|which)\b"
+                          r"|(?:did|does|do|is|was|were|has|have)\s+(?!(?:not|also|still|never|already|been|being|[a-z]+ing|[a-z]+ed)\b))", re.I)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,9 @@ ANSWER_TYPE_CASES = [
     ("What is the deal worth?", "money"),
     # a cost in the asked thing's description: the wh-phrase asks for someone (something)
     ("Which minister is considering a levy on the drinks trade to cover the cost of extra policing?", "person"),
+    # a role with words describing it ("Which White House aide", "Which Microsoft manager")
+    ("Which White House aide posted on X that the call had started and was going well?", "person"),
+    ("Which Microsoft manager spoke for the company about the scheme?", "person"),
     ("Which company will cover the cost of the clean-up?", "organisation"),
     ("How many dollars did the campaign spend on advertising?", "money"),
     ("What is the company's market value?", "money"),
@@ -254,6 +257,9 @@ def test_the_table_covers_every_answer_type():
     # "and" between names is not a second question
     ("Did Trump and Putin speak by phone?", ["Did Trump and Putin speak by phone?"]),
     ("What did Russia and Ukraine agree on energy?", ["What did Russia and Ukraine agree on energy?"]),
+    # a verb that goes on with the first part's subject is not a second question; one with its own subject is
+    ("Who said the call had started and was going well?", ["Who said the call had started and was going well?"]),
+    ("Where did they meet, and did Putin agree?", ["Where did they meet", "did Putin agree?"]),
 ])
 def test_split_parts(question: str, parts: list[str]):
     assert split_parts(question) == parts
