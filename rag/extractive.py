@@ -48,7 +48,9 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
                        r"|\b(?:morning|afternoon|evening|night)\b", re.I),
     "count": re.compile(rf"\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS})\b|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten)-\w+", re.I),
     "money": re.compile(r"[$£€¥]\s?\d|" + MONEY_IN_WORDS.pattern, re.I),
-    "person": re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
+    # (not from a capitalised word that opens a sentence: "The Russian leader", "In Moscow")
+    "person": re.compile(r"\b(?!(?:The|A|An|This|That|These|Those|In|On|At|By|For|From|To|With|But|And|Or|If|When|While|After|Before"
+                         r"|As|It|Its|He|His|She|Her|They|Their|We|Our|Last|Next|Former)\s)[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
     "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
     "speed": re.compile(r"\b\d[\d,.]*\s*(?:mph|km/h|kmh|kph|knots|m/s|[kmgt]hz|[kmg]bps|(?:miles|kilomet(?:re|er)s|km|metres|meters)\s+(?:an|per)\s+(?:hour|second))"
                         rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:-|\s+)times\s+(?:faster|quicker|slower|as\s+fast)\b", re.I),
@@ -655,7 +657,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     chosen: list[Candidate] = []
     spans: list[AnswerSentence] = []
     missing: list[str] = []
-    unanswered: list[str] = []  # the text of each part no sentence answers
+    unanswered: list[QuestionProfile] = []  # the parts no sentence answers
     read_parts = []
     for part in parts:
         kind = part.answer_type
@@ -670,7 +672,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if not answering:
             if len(kinds) > 1:
                 missing.append("no_typed_answer" if typed_kind else "low_evidence")
-                unanswered.append(part.question)
+                unanswered.append(part)
                 continue  # one part of a two-part question unanswered: say what is known of the others
             return abstention(question, "extractive", ["no_typed_answer" if typed_kind else "low_evidence"])
         if kind in ENTITY_TYPES:
@@ -682,7 +684,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 # (Unnamed subjects are often answered by a description: "the lighthouse keeper".)
                 if len(kinds) > 1:
                     missing.append("no_typed_answer")
-                    unanswered.append(part.question)
+                    unanswered.append(part)
                     continue
                 return abstention(question, "extractive", ["no_typed_answer"])
         if part.speaker:  # "How did the RAC react?": the RAC's words, before sentences about what it reacted to
@@ -711,9 +713,27 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             spans += _support(best, lead, answering, ranked, part, cfg)
     if not spans:
         return abstention(question, "extractive", list(dict.fromkeys(missing)))
+    unanswered = [part for part in unanswered if not _answered_by_another(part, chosen, spans, profile, cfg)]
     # A part left open is said to be, in the asker's words, after what is known.
     return finalize(question, spans, passages, "extractive", threshold,
-                    unanswered=[f"{text[0].upper()}{text[1:].rstrip(' ?')}?" for text in unanswered])
+                    unanswered=[f"{p.question[0].upper()}{p.question[1:].rstrip(' ?')}?" for p in unanswered])
+
+
+def _answered_by_another(part: QuestionProfile, chosen: list[Candidate], spans: list[AnswerSentence],
+                         profile: QuestionProfile, cfg: ReaderSettings) -> bool:
+    """Does a sentence read for another part also state this (typed) part's value? "…, and what time did
+    it start?" is answered by "The two leaders began a phone conversation at 10 a.m., according to …
+    Dan Scavino", read for who announced it. Its span is then widened to the whole sentence, if cut."""
+    if part.answer_type not in TYPED:
+        return False
+    question_words = _question_words(profile)
+    for i, c in enumerate(chosen):
+        found = _answer_spans(part.answer_type, c.text, question_words, extract(c.text), profile.names)
+        if found:
+            if not any(c.text[a:b] in spans[i].text for a, b in found) and len(c.text.split()) <= cfg.max_words:
+                spans[i] = AnswerSentence(_statement(c.text), spans[i].citations)
+            return True
+    return False
 
 
 def _part_relevance(whole: Relevance | None, part: QuestionProfile, relevance_of) -> Relevance | None:

@@ -359,6 +359,14 @@ def test_a_sum_in_a_currency_written_as_a_word_is_money():
     assert [text[a:b] for a, b in _answer_spans("money", text, asked, extract(text))] == ["2bn crowns"]
 
 
+def test_a_capitalised_word_opening_a_sentence_does_not_start_a_person_s_name():
+    from rag.extractive import _answer_spans
+
+    text = "The Russian leader put forward his proposal in a phone call with Trump, said Liana Fix."
+    asked = {"which", "aide", "said", "the", "call", "trump"}
+    assert [text[a:b] for a, b in _answer_spans("person", text, asked, [])] == ["Liana Fix"]
+
+
 def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
     answer = news_pipeline.ask("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?")
     # "Norwegian" is not a name the articles lack ("Norway"), and "Norway" is not the town's name.
@@ -426,6 +434,18 @@ def test_a_part_is_read_against_its_own_words(tmp_path: Path, embedder):
                           "compensation claim against the government?")
     assert "6.5 billion crowns" in answer.text and "2bn crowns" in answer.text, answer.text
     assert "part_unanswered" not in answer.flags, answer.flags
+
+
+def test_a_part_stated_in_the_sentence_read_for_another_part_is_answered(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"mayors.txt": (
+        "Mayors hold video call\n\nThe two mayors began a video call at 9 a.m. on Monday, according to city spokesman "
+        "Tom Reyes, who posted on social media. \"The call is going well,\" he wrote. The mayors discussed the new tram "
+        "line and the river festival.\n")})
+    # "began" is not "start", but the sentence that says who posted also says when: the part is not left open.
+    answer = pipeline.ask("Which city official announced on social media that the mayors' call was going well, "
+                          "and what time did it start?")
+    assert "Tom Reyes" in answer.text and "9 a.m." in answer.text, answer.text
+    assert "part_unanswered" not in answer.flags, answer.text
 
 
 def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, embedder):
