@@ -367,6 +367,21 @@ def test_a_capitalised_word_opening_a_sentence_does_not_start_a_person_s_name():
     assert [text[a:b] for a, b in _answer_spans("person", text, asked, [])] == ["Liana Fix"]
 
 
+def test_a_nationality_is_known_by_its_country_s_other_names():
+    from rag.extractive import names_missing_from
+    from rag.retrieval import Passage
+
+    def passage(text: str) -> Passage:
+        return Passage("c1", "talks.txt", "talks.txt", "Talks", "", text, 0, len(text))
+
+    talks = passage("The U.S. and Ukrainian delegations negotiated for more than eight hours in Jeddah.")
+    # "American" shares no stem with "U.S."; "Ukrainian" shares one with "Ukraine" (not needed here).
+    assert names_missing_from(["American", "Ukrainian"], [talks]) == []
+    assert names_missing_from(["French"], [passage("Officials in Paris welcomed the deal.")]) == []
+    # A nationality the articles do not name by any form is still missing ("US" inside a word is not the U.S.).
+    assert names_missing_from(["French", "Canadian"], [passage("The USB stick holds the plans.")]) == ["French", "Canadian"]
+
+
 def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
     answer = news_pipeline.ask("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?")
     # "Norwegian" is not a name the articles lack ("Norway"), and "Norway" is not the town's name.
