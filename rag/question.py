@@ -356,7 +356,10 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     parts = split_parts(question)
     types = tuple(dict.fromkeys(answer_type(p) for p in parts))
     own_names = [re.sub(r"['’]s$", "", n) for n in proper_names(question)]
-    names = tuple(dict.fromkeys([*own_names, *(referent.split() if referent else [])]))
+    # The referent's words, as names: "Philip Pullman's His Dark Materials" gives Philip, Pullman, Dark,
+    # Materials (a function word in a title is no name to look for).
+    referent_names = [re.sub(r"['’]s$", "", w) for w in referent.split() if w.lower() not in STOPWORDS]
+    names = tuple(dict.fromkeys([*own_names, *referent_names]))
     name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
     all_terms = tuple(question_terms(standalone if referent else question))
     # What is asked about: not the names, nor the event the question is tied to ("after the call").

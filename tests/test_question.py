@@ -381,6 +381,13 @@ def test_a_resolved_pronoun_still_searches_with_the_question_it_follows():
     assert alone.query == alone.standalone == alone.question
 
 
+def test_a_referent_s_function_words_are_not_names_to_look_for():
+    # No person answered "who": "he" stands for what the last question named, a title here.
+    profile = analyze("What did he say about the church?", ["Who is directing Philip Pullman's His Dark Materials?"])
+    assert profile.referent == "Philip Pullman's His Dark Materials"
+    assert profile.names == ("Philip", "Pullman", "Dark", "Materials"), profile.names
+
+
 @pytest.mark.parametrize("question, required", [
     ("How much does China spend per child, according to Nicholas Negroponte?", ("China", "Negroponte")),
     ("Did Vladimir Putin and Donald Trump speak by phone?", ("Putin", "Trump")),
