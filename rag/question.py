@@ -135,6 +135,9 @@ PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 # Openings that go on from the conversation ("And roughly how many…?"); "but" and "so" also open
 # questions that stand alone.
 _GOES_ON = re.compile(r"^\s*(?:and|also|what about|how about)\b", re.I)
+# "that game", "this company", "the same film": the one the last answer named, when the last question
+# asked which game (company, film) it was.
+_THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{3,})\b(?!\s+(?:of|to|is|was|has|had|will|would)\b)", re.I)
 _LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s,]*", re.I)
 # A second question starts at "and" + a wh-word, or + a verb that opens a question with its own subject
 # ("…, and did Putin agree?"); not one that goes on with the first one's ("…had started and was going well?").
@@ -320,9 +323,10 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
     the question itself otherwise.
 
     "he"/"she" become the person the last turn was about: the person its answer named when
-    it asked "who", else the subject of its question (see :func:`_people_in`). Other references
-    ("it", "that figure", "the talks") keep the question and add the previous question and
-    the lead of its answer, which say what is being referred to.
+    it asked "who", else the subject of its question (see :func:`_people_in`). "That game" after
+    "Which video game…?" becomes the game the answer named. Other references ("it", "that figure",
+    "the talks") keep the question and add the previous question and the lead of its answer, which
+    say what is being referred to.
     """
     if not is_followup(question, history):
         return question, "", (), ""
@@ -341,8 +345,23 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
                                         question, count=1)
         # The rest of the conversation still says what the question is about.
         return standalone, referent, tuple(terms(last.question)), lead
+    pointed = _THAT_THING.search(question)
+    if pointed and lead:
+        # "Which company makes that game?" after "Which video game…?": the game is the one the answer named.
+        asked = re.search(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,3}}?{pointed.group(1)}e?s?\b", last.question, re.I)
+        named = asked and _named_anew(lead, last.question)
+        if named:
+            standalone = f"{question[:pointed.start()]}{named[0]}{question[pointed.end():]}"
+            return standalone, named[0], tuple(terms(last.question)), lead
     standalone = f"{question} ({last.question}{' ' + lead if lead else ''})"
     return standalone, "", tuple(terms(context_text)), lead
+
+
+def _named_anew(answer: str, previous: str) -> list[str]:
+    """Capitalised names in ``answer`` (not opening it) that the question it answers does not use."""
+    asked = {w.lower() for w in re.findall(r"[\w'’-]+", previous)}
+    found = re.finditer(r"(?<=[a-z,;:]\s)[A-Z][\w'’-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’-]*)*", answer)
+    return [m.group(0) for m in found if not {w.lower() for w in re.findall(r"[\w'’-]+", m.group(0))} & asked]
 
 
 def _last_question(history: Sequence[Turn | str]) -> str:

@@ -381,6 +381,19 @@ def test_a_resolved_pronoun_still_searches_with_the_question_it_follows():
     assert alone.query == alone.standalone == alone.question
 
 
+def test_that_thing_is_the_one_the_last_answer_named():
+    from rag.question import Turn
+
+    game = Turn("Which video game did the boy's parents blame for his killing?",
+                "Violent games have been hit by controversy after the game Manhunt was blamed by the parents. [1]")
+    profile = analyze("Which company makes that game?", [game])
+    assert profile.standalone == "Which company makes Manhunt?" and profile.names == ("Manhunt",), profile
+    # The last question asked for a goalkeeper, not a game: "that game" is the one it was about.
+    keeper = Turn("Which goalkeeper spilled the shot at Old Trafford?", "Roy Carroll spilled the shot. [1]")
+    profile = analyze("What was the final score of that game?", [keeper])
+    assert profile.referent == "" and keeper.question in profile.standalone, profile
+
+
 def test_a_referent_s_function_words_are_not_names_to_look_for():
     # No person answered "who": "he" stands for what the last question named, a title here.
     profile = analyze("What did he say about the church?", ["Who is directing Philip Pullman's His Dark Materials?"])
