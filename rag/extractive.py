@@ -541,8 +541,8 @@ def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool
     return any(_mentions(t, present) for t in asked)
 
 
-def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate,
-              cfg: ReaderSettings) -> tuple[list[AnswerSentence], Conflict] | None:
+def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate, cfg: ReaderSettings,
+              passages: Sequence[Passage]) -> tuple[list[AnswerSentence], Conflict] | None:
     """Sources that state incompatible values of the asked quantity, about the asked thing."""
     kind = profile.quantity
     if not kind:
@@ -551,9 +551,13 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     seen_docs: set[str] = set()
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
-        # checked against the asked thing below), but it must name the subject and its focus.
+        # checked against the asked thing below), but it must name the subject and its focus,
+        # and its passage must be about the same event as the first side's: it names someone
+        # (something, somewhere) that one names. "The first ever call over a portable phone…
+        # took 10 years" is about another call than the presidents' phone call.
         if (cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs or not cand.named
-                or not _names_focus(cand, profile) or cand.evidence < cfg.conflict_evidence):
+                or not _names_focus(cand, profile) or cand.evidence < cfg.conflict_evidence
+                or claims and not _named_in(passages[claims[0][0].passage - 1].text) & _named_in(passages[cand.passage - 1].text)):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
                    and _of_asked_thing(q, cand, profile)]
@@ -576,6 +580,12 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     found = Conflict(kind, tuple({"value": " / ".join(dict.fromkeys(q.surface for _, q in group)),
                                   "sources": [c.passage for c, _ in group]} for group in groups))
     return sentences, found
+
+
+def _named_in(text: str) -> set[str]:
+    """The capitalised names inside the sentences of ``text`` (not a sentence's first word, a day or a month)."""
+    return {m.group(0) for m in re.finditer(r"(?<=[a-z,;]\s)[A-Z][a-z]{2,}(?:['’][a-z]+)?", text)
+            if not _CALENDAR.fullmatch(m.group(0).lower())}
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
@@ -710,7 +720,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 return finalize(question, [AnswerSentence(_statement(whole.text), (whole.passage,))], passages,
                                 "extractive", threshold)
         if len(kinds) == 1:
-            conflict = (_conflict(part, [best, *(c for c in ranked if c is not best and c.typed)], best, cfg)
+            conflict = (_conflict(part, [best, *(c for c in ranked if c is not best and c.typed)], best, cfg, passages)
                         or _wording_conflict(part, best, ranked, cfg))
             if conflict:
                 sentences, found = conflict

@@ -430,6 +430,19 @@ def test_a_conflict_is_about_the_asked_thing_only(news_pipeline: Pipeline):
     assert call.conflicts and "two hours" in call.text and "40 minutes" in call.text, call.text
 
 
+def test_a_conflict_side_is_about_the_same_event(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "call.txt": "Presidents speak by phone\n\nThe presidents of Arland and Belmark spoke by phone on Monday. The "
+                    "phone call between the two presidents lasted two hours, officials in Arland said.\n",
+        "mobile.txt": "Mobile phones turn 30\n\nThe first ever call over a portable phone was made in 1973 in New York "
+                      "but it took 10 years for the first commercial mobile service to be launched.\n",
+    })
+    # The question names no one, so both passages pass as "about the subject"; the 10 years are of
+    # another call, in an article that names nothing the presidents' one does.
+    answer = pipeline.ask("How long did the phone call between the two presidents last?")
+    assert "two hours" in answer.text and not answer.conflicts, answer.text
+
+
 def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
     # Both parts ask for a date, about two different things in two articles.
     answer = news_pipeline.ask("When will Governor Paul Reyes's flood barrier be finished, and when will the cup final be replayed?")
