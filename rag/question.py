@@ -62,7 +62,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
-               r"|\bhow much (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
+               r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound)"
                # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money

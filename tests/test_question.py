@@ -61,6 +61,8 @@ ANSWER_TYPE_CASES = [
     ("What goalkeeper did the club sign in January?", "person"),
     ("Which other measures were agreed?", "description"),
     ("How much wine does the average person in China drink?", "amount"),  # a quantity of a thing, not money
+    ("How far did the jobless rate drop in December?", "amount"),  # a change, as "by how much"
+    ("How far is the stadium from the city?", "description"),
     ("How much debt does the airline have?", "money"),
     ("Which paper reported the story first?", "description"),
     ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
