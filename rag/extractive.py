@@ -663,7 +663,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     question = profile.question
     if not passages:
         return abstention(question, "extractive", ["no_passages"])
-    unknown = names_missing_from(profile.names, passages)
+    unknown = names_missing_from(profile.required_names, passages)
     if unknown:
         return abstention(question, "extractive", ["unknown_name"],
                           f"The articles don't say: they don't mention {' '.join(unknown)}.")

@@ -382,6 +382,18 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     assert names_missing_from(["French", "Canadian"], [passage("The USB stick holds the plans.")]) == ["French", "Canadian"]
 
 
+def test_a_forename_the_articles_leave_out_is_not_an_unknown_name():
+    from rag.extractive import read
+    from rag.question import analyze
+    from rag.retrieval import Passage
+
+    text = "Mr. Witkoff mentioned a nuclear reactor in his interview with CBS on Sunday."
+    passages = [Passage("c1", "plant.txt", "plant.txt", "Plant", "", text, 0, len(text))]
+    # "Steve Witkoff" is "Mr. Witkoff" in the article; a surname it lacks is still unknown.
+    assert "unknown_name" not in read(analyze("What did Steve Witkoff mention to CBS?"), passages, None, 0.6).flags
+    assert "unknown_name" in read(analyze("What did Steve Kowalski mention to CBS?"), passages, None, 0.6).flags
+
+
 def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: Pipeline):
     answer = news_pipeline.ask("In which Norwegian town is the shipyard where Fjord Lines will build its ferry?")
     # "Norwegian" is not a name the articles lack ("Norway"), and "Norway" is not the town's name.
