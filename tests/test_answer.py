@@ -463,29 +463,26 @@ def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipelin
     assert cited == {"flood.txt", "arena.txt"}, cited
 
 
-def test_a_part_is_read_against_its_own_words(tmp_path: Path, embedder):
-    pipeline = _pipeline_over(tmp_path, embedder, {"airline.txt": (
-        "Norsk Air wins court award\n\nThe troubled carrier Norsk Air has won a court case against the government. "
-        "Norsk Air is struggling under a huge debt burden of an estimated 6.5 billion crowns. On Tuesday the courts "
-        "awarded Norsk Air 2bn crowns, after ruling in favour of its compensation claim against the government for "
-        "freezing fares. The airline could also win a sizeable windfall from a compensation claim against the government.\n")})
-    # The debt sentence says nothing of owing and is little like the whole question; it is like its first part.
-    answer = pipeline.ask("How much does Norsk Air owe, and how much did the courts award the airline in its "
-                          "compensation claim against the government?")
-    assert "6.5 billion crowns" in answer.text and "2bn crowns" in answer.text, answer.text
-    assert "part_unanswered" not in answer.flags, answer.flags
-
-
-def test_a_part_stated_in_the_sentence_read_for_another_part_is_answered(tmp_path: Path, embedder):
-    pipeline = _pipeline_over(tmp_path, embedder, {"mayors.txt": (
-        "Mayors hold video call\n\nThe two mayors began a video call at 9 a.m. on Monday, according to city spokesman "
-        "Tom Reyes, who posted on social media. \"The call is going well,\" he wrote. The mayors discussed the new tram "
-        "line and the river festival.\n")})
-    # "began" is not "start", but the sentence that says who posted also says when: the part is not left open.
-    answer = pipeline.ask("Which city official announced on social media that the mayors' call was going well, "
-                          "and what time did it start?")
-    assert "Tom Reyes" in answer.text and "9 a.m." in answer.text, answer.text
-    assert "part_unanswered" not in answer.flags, answer.text
+@pytest.mark.parametrize("article, question, expected", [
+    # The debt sentence says nothing of owing and is little like the whole question (mostly about the
+    # award), but much like its first part: each part is read against its own words too.
+    ("Norsk Air wins court award\n\nThe troubled carrier Norsk Air has won a court case against the government. "
+     "Norsk Air is struggling under a huge debt burden of an estimated 6.5 billion crowns. On Tuesday the courts "
+     "awarded Norsk Air 2bn crowns, after ruling in favour of its compensation claim against the government for "
+     "freezing fares. The airline could also win a sizeable windfall from a compensation claim against the government.\n",
+     "How much does Norsk Air owe, and how much did the courts award the airline in its compensation claim against "
+     "the government?", ("6.5 billion crowns", "2bn crowns")),
+    # "began" is not "start", but the sentence that says who posted also says when: that part is not left open.
+    ("Mayors hold video call\n\nThe two mayors began a video call at 9 a.m. on Monday, according to city spokesman "
+     "Tom Reyes, who posted on social media. \"The call is going well,\" he wrote. The mayors discussed the new tram "
+     "line and the river festival.\n",
+     "Which city official announced on social media that the mayors' call was going well, and what time did it start?",
+     ("Tom Reyes", "9 a.m.")),
+])
+def test_every_part_of_a_two_part_question_is_answered(tmp_path: Path, embedder, article, question, expected):
+    answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
+    assert all(value in answer.text for value in expected), answer.text
+    assert "part_unanswered" not in answer.flags, (answer.text, answer.flags)
 
 
 def test_a_part_that_refers_back_is_about_the_question_s_names(tmp_path: Path, embedder):
