@@ -734,27 +734,31 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             spans += _support(best, lead, answering, ranked, part, cfg)
     if not spans:
         return abstention(question, "extractive", list(dict.fromkeys(missing)))
-    unanswered = [part for part in unanswered if not _answered_by_another(part, chosen, spans, profile, cfg)]
+    for part in list(unanswered):
+        # "…, and what time did it start?" may be stated in the sentence read for the other part.
+        stated = _stated_in(part, chosen, profile)
+        if stated:
+            i, values = stated
+            unanswered.remove(part)
+            if not any(v in spans[i].text for v in values) and len(chosen[i].text.split()) <= cfg.max_words:
+                spans[i] = AnswerSentence(_statement(chosen[i].text), spans[i].citations)  # its span cut the value off
     # A part left open is said to be, in the asker's words, after what is known.
     return finalize(question, spans, passages, "extractive", threshold,
                     unanswered=[f"{p.question[0].upper()}{p.question[1:].rstrip(' ?')}?" for p in unanswered])
 
 
-def _answered_by_another(part: QuestionProfile, chosen: list[Candidate], spans: list[AnswerSentence],
-                         profile: QuestionProfile, cfg: ReaderSettings) -> bool:
-    """Does a sentence read for another part also state this (typed) part's value? "…, and what time did
-    it start?" is answered by "The two leaders began a phone conversation at 10 a.m., according to …
-    Dan Scavino", read for who announced it. Its span is then widened to the whole sentence, if cut."""
+def _stated_in(part: QuestionProfile, chosen: list[Candidate], profile: QuestionProfile) -> tuple[int, list[str]] | None:
+    """The position in ``chosen`` of a sentence read for another part that also states this (typed)
+    part's value, with the values it states: "…, and what time did it start?" is answered by "The two
+    leaders began a phone conversation at 10 a.m. …, according to … Dan Scavino", read for who announced it."""
     if part.answer_type not in TYPED:
-        return False
+        return None
     question_words = _question_words(profile)
     for i, c in enumerate(chosen):
         found = _answer_spans(part.answer_type, c.text, question_words, extract(c.text), profile.names)
         if found:
-            if not any(c.text[a:b] in spans[i].text for a, b in found) and len(c.text.split()) <= cfg.max_words:
-                spans[i] = AnswerSentence(_statement(c.text), spans[i].citations)
-            return True
-    return False
+            return i, [c.text[a:b] for a, b in found]
+    return None
 
 
 def _part_relevance(whole: Relevance | None, part: QuestionProfile, relevance_of) -> Relevance | None:

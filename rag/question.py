@@ -142,7 +142,7 @@ _LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s
 # A second question starts at "and" + a wh-word, or + a verb that opens a question with its own subject
 # ("…, and did Putin agree?"); not one that goes on with the first one's ("…had started and was going well?").
 _SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|whose|where|when|why|how|which)\b"
-                          r"|(?:did|does|do|is|was|were|has|have)\s+(?!(?:not|also|still|never|already|been|being|[a-z]+ing|[a-z]+ed)\b))", re.I)
+                          r"|(?:did|does|do|is|was|were|has|have)\s+(?!(?-i:not|also|still|never|already|been|being|[a-z]+ing|[a-z]+ed)\b))", re.I)
 
 
 @dataclass(frozen=True)

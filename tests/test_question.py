@@ -262,6 +262,7 @@ def test_the_table_covers_every_answer_type():
     # a verb that goes on with the first part's subject is not a second question; one with its own subject is
     ("Who said the call had started and was going well?", ["Who said the call had started and was going well?"]),
     ("Where did they meet, and did Putin agree?", ["Where did they meet", "did Putin agree?"]),
+    ("Where did they meet, and did Beijing agree?", ["Where did they meet", "did Beijing agree?"]),  # a name, not a verb
 ])
 def test_split_parts(question: str, parts: list[str]):
     assert split_parts(question) == parts
