@@ -304,9 +304,11 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
-        # About the question's subject: its names are in the passage (up to cfg.missing_names of
-        # them may be absent; a name in no passage at all is caught before, as an unknown name).
-        missing = names_missing_from(required, [passage])
+        # About the question's subject: its names are in the passage or in another retrieved passage
+        # of its article, where a later quote's speaker was named ("Ms Hewitt said…" then "…80p for
+        # every pound…"). Up to cfg.missing_names of them may be absent; a name in no passage at all
+        # is caught before, as an unknown name.
+        missing = names_missing_from(required, [p for p in passages if p.doc_id == passage.doc_id])
         # and about the event the question is tied to: most of its words ("after that motorbike crash"
         # is the "motorcycle crash" of the article)
         anchored = 2 * sum(_mentions(t, passage_terms) for t in profile.anchor) >= len(profile.anchor)

@@ -855,3 +855,21 @@ def test_a_followup_about_he_reads_a_passage_about_him_in_other_words(tmp_path: 
     answer = pipeline.ask("What did he say piracy in Norland is estimated at?",
                           ["Which security firm does Graham Pell work for?"])
     assert "80%" in answer.text, (answer.text, answer.flags)
+
+
+def test_a_quote_later_in_the_article_is_about_the_person_named_before_it():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+
+    def passage(chunk: str, doc: str, text: str) -> Passage:
+        return Passage(chunk, doc, doc, "Pay gap", "", text, 0, len(text))
+
+    passages = [passage("c1", "pay.txt", "Ms Hewitt told the seminar that career sexism must end."),
+                passage("c2", "pay.txt", '"A woman working part-time is paid 60p for every pound a man earns," she said.'),
+                passage("c3", "film.txt", "A woman in the film industry is paid 80p for every pound a man earns.")]
+    named = {c.doc_id: c.named for c in candidates(analyze("According to Hewitt, what does a woman working part-time earn "
+                                                           "for every pound a man earns?"), passages, None, ReaderSettings())
+             if "every pound" in c.text}
+    # The second chunk of Hewitt's article is about her, though it does not repeat her name; another article is not.
+    assert named == {"pay.txt": True, "film.txt": False}
