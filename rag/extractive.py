@@ -137,9 +137,11 @@ class Candidate:
 
 
 _DEMONYM = re.compile(r"(?:ian|ish|ese|an|i)$")
-# Nationalities whose country articles name in a form that shares no stem with them ("American": "the U.S.").
+# Nationalities (and countries) that articles name in a form sharing no stem with them ("American": "the U.S.").
 _NATION_OF = {nationality: re.compile(pattern) for nationality, pattern in {
     "american": r"\bU\.?S\.?(?:A\.?)?(?=\W)|\bAmerica\b|\bWashington\b", "british": r"\bU\.?K\.?(?=\W)|\bBritain\b|\bLondon\b",
+    # and countries known by their initials ("Britain": "the UK")
+    "america": r"\bU\.?S\.?(?:A\.?)?(?=\W)|\bAmerican\b|\bUnited States\b", "britain": r"\bU\.?K\.?(?=\W)|\bBritish\b|\bUnited Kingdom\b",
     "french": r"\bFrance\b|\bParis\b", "dutch": r"\bNetherlands\b|\bHolland\b|\bAmsterdam\b", "swiss": r"\bSwitzerland\b",
     "welsh": r"\bWales\b", "irish": r"\bIreland\b|\bDublin\b", "scottish": r"\bScotland\b", "english": r"\bEngland\b",
     "greek": r"\bGreece\b|\bAthens\b", "danish": r"\bDenmark\b", "spanish": r"\bSpain\b|\bMadrid\b", "polish": r"\bPoland\b",
@@ -162,7 +164,7 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
             continue
         if _DEMONYM.search(term) and any(t[:4] == term[:4] for t in seen):
             continue  # "Norwegian" in the question, "Norway" in the article
-        nation = _NATION_OF.get(name.lower())
+        nation = _NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"
         if nation and any(nation.search(p.text) for p in passages):
             continue  # "American" in the question, "the U.S." in the article
         if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):
