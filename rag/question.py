@@ -64,7 +64,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
                r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
-               r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound)"
+               r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
+               r"|add|put on|shed|slide|slid|sink|sank)\b"
                # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
                r"|\bhow much of\b"  # "how much of the money…": a share ("half") or a sum
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
@@ -141,7 +142,7 @@ _THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{3,})\b(?!\s+(?:of|t
 _LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s,]*", re.I)
 # A second question starts at "and" + a wh-word, or + a verb that opens a question with its own subject
 # ("…, and did Putin agree?"); not one that goes on with the first one's ("…had started and was going well?").
-_SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:what|who|whom|whose|where|when|why|how|which)\b"
+_SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:(?:at|in|on|to|from|by|for|with)\s+)?(?:what|who|whom|whose|where|when|why|how|which)\b"
                           r"|(?:did|does|do|is|was|were|has|have)\s+(?!(?-i:not|also|still|never|already|been|being|[a-z]+ing|[a-z]+ed)\b))", re.I)
 
 

@@ -62,6 +62,8 @@ ANSWER_TYPE_CASES = [
     ("Which other measures were agreed?", "description"),
     ("How much wine does the average person in China drink?", "amount"),  # a quantity of a thing, not money
     ("How far did the jobless rate drop in December?", "amount"),  # a change, as "by how much"
+    ("How much did the Nikkei put on over 2004?", "amount"),  # a gain in points or per cent, not a sum of money
+    ("How much did shares shed on Friday?", "amount"),
     ("How far is the stadium from the city?", "description"),
     ("How much debt does the airline have?", "money"),
     ("Which paper reported the story first?", "description"),
@@ -263,6 +265,10 @@ def test_the_table_covers_every_answer_type():
     ("Who said the call had started and was going well?", ["Who said the call had started and was going well?"]),
     ("Where did they meet, and did Putin agree?", ["Where did they meet", "did Putin agree?"]),
     ("Where did they meet, and did Beijing agree?", ["Where did they meet", "did Beijing agree?"]),  # a name, not a verb
+    # a second question may open with a preposition
+    ("How much did the index gain, and at what level did it close?", ["How much did the index gain", "at what level did it close?"]),
+    ("What did he say and in which city did he say it?", ["What did he say", "in which city did he say it?"]),
+    ("Did Smith and Jones win in the end?", ["Did Smith and Jones win in the end?"]),
 ])
 def test_split_parts(question: str, parts: list[str]):
     assert split_parts(question) == parts
