@@ -1,8 +1,9 @@
 """The one registry of answer backends: config (``Settings.backend``), the CLI's ``--backend``
 choices and the UI's dropdown all read it.
 
-``extractive`` is always there; the generative ones are built lazily (their
-libraries are heavy and optional) and fail with a clear error naming what is missing.
+``extractive`` is always there; ``checked`` (the extractive reader voted on by a local model) and
+the generative ones are built lazily (their libraries are heavy and optional) and fail with a
+clear error naming what is missing.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from .config import BACKENDS, Settings
 
 
 def available() -> list[str]:
-    """The backends this installation can run (``llamacpp`` needs llama-cpp-python)."""
-    return [name for name in BACKENDS if name != "llamacpp" or importlib.util.find_spec("llama_cpp") is not None]
+    """The backends this installation can run (``llamacpp`` and ``checked`` need llama-cpp-python)."""
+    return [name for name in BACKENDS if name not in {"llamacpp", "checked"} or importlib.util.find_spec("llama_cpp") is not None]
 
 
 def make_answerer(settings: Settings, keyword: Callable = lambda: None, relevance: Callable | None = None) -> Answerer:
@@ -30,6 +31,10 @@ def make_answerer(settings: Settings, keyword: Callable = lambda: None, relevanc
         from .extractive import ExtractiveReader
 
         return ExtractiveReader(settings, keyword, relevance)
+    if settings.backend == "checked":
+        from .check import make_checked
+
+        return make_checked(settings, keyword, relevance)
     from .llm import make_llm
 
     return make_llm(settings, keyword, relevance)

@@ -217,6 +217,8 @@ class LlamaCppChat(StreamingChat):
 
         self.model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count() or 1, verbose=False)
         self._lock = threading.Lock()
+        self._formatter = None  # the chat template, rendered by hand for yes_probability (built on first use)
+        self._answers: list[list[int]] = []
 
     def stream(self, messages: Messages, max_tokens: int) -> Iterator[str | Reply]:
         with self._lock:
@@ -235,6 +237,28 @@ class LlamaCppChat(StreamingChat):
             prompt_tokens = self.model.n_tokens - len(pieces)
         yield Reply("".join(pieces).strip(), prompt_tokens, None if first is None else (first - started) * 1000,
                     (time.perf_counter() - started) * 1000)
+
+    def yes_probability(self, messages: Messages) -> float:
+        """The model's probability of answering "yes" rather than "no" (either case) to ``messages``,
+        read off the logits of its first reply token: greedy decoding would only say which is likelier,
+        and a threshold needs the odds. The prompt is the GGUF's own chat template, as for answers."""
+        import llama_cpp
+        import numpy as np
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        model = self.model
+        with self._lock:
+            if self._formatter is None:
+                self._formatter = Jinja2ChatFormatter(
+                    template=model.metadata["tokenizer.chat_template"], bos_token="",
+                    eos_token=model.detokenize([model.token_eos()], special=True).decode("utf-8", "replace"))
+                self._answers = [[model.tokenize(w.encode(), add_bos=False)[0] for w in pair] for pair in (("yes", "Yes"), ("no", "No"))]
+            prompt = self._formatter(messages=messages).prompt
+            model.reset()
+            model.eval(model.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+            logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(model.ctx, -1), shape=(model.n_vocab(),))
+            yes, no = (float(np.logaddexp.reduce(logits[ids])) for ids in self._answers)
+        return 1.0 / (1.0 + float(np.exp(no - yes)))
 
 
 class ServerChat(StreamingChat):

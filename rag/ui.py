@@ -279,7 +279,7 @@ class ChatService:
         self._pipelines: dict[str, Any] = {}
 
     def pipeline_for(self, backend: str):
-        """One pipeline per backend (at most three): they share the store and the query encoder;
+        """One pipeline per backend (at most four): they share the store and the query encoder;
         top-k is a per-question argument, so no client can make them multiply."""
         from .pipeline import Pipeline
 
