@@ -65,7 +65,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
-               r"|add|put on|shed|slide|slid|sink|sank)\b"
+               r"|add|put on|shed|slide|slid|sink|sank)"
                # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
                r"|\bhow much of\b"  # "how much of the money…": a share ("half") or a sum
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "

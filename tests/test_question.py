@@ -64,6 +64,7 @@ ANSWER_TYPE_CASES = [
     ("How far did the jobless rate drop in December?", "amount"),  # a change, as "by how much"
     ("How much did the Nikkei put on over 2004?", "amount"),  # a gain in points or per cent, not a sum of money
     ("How much did shares shed on Friday?", "amount"),
+    ("How far has the index declined this year?", "amount"),  # a verb's other forms too
     ("How far is the stadium from the city?", "description"),
     ("How much debt does the airline have?", "money"),
     ("Which paper reported the story first?", "description"),
