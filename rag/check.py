@@ -25,6 +25,9 @@ from .question import QuestionProfile
 from .retrieval import Passage
 from .text import split_sentences
 
+# Characters of cited sentences the model reads (~1,000 tokens): a run-on "sentence" of an article
+# without full stops must not overflow the model's context.
+_MAX_EVIDENCE = 4000
 CHECK_SYSTEM = "You check whether a passage from a news article answers a question. Reply with one word: yes or no."
 
 
@@ -68,7 +71,7 @@ class CheckedReader:
         read = self.reader.answer(profile, passages)
         if read.abstained or read.conflicts:
             return replace(read, backend=self.name)
-        evidence = defuse(cited_sentences(read))
+        evidence = defuse(cited_sentences(read))[:_MAX_EVIDENCE]
         if not evidence.strip():
             return replace(read, backend=self.name)
         yes = self.chat.yes_probability(check_messages(profile.standalone, evidence))
@@ -89,7 +92,7 @@ def make_checked(settings: Settings, keyword=lambda: None, relevance=None) -> Ch
         raise LLMUnavailableError("the checked backend needs the optional extra: pip install 'newsdesk-rag[llamacpp]'") from exc
     path = model_path(settings)
     try:
-        chat = LlamaCppChat(path, n_ctx=1024, n_threads=settings.llm_threads)
+        chat = LlamaCppChat(path, n_ctx=2048, n_threads=settings.llm_threads)
     except Exception as exc:
         raise LLMUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
     return CheckedReader(ExtractiveReader(settings, keyword, relevance), chat, settings.check_threshold)
