@@ -303,14 +303,16 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     people = people_in(passages) if kind == "organisation" else frozenset()
     predicate = profile.predicate if kind == "yesno" else ""
     referent_surname = set(terms(profile.referent.split()[-1])) if kind == "statement" and profile.referent else set()
+    # About the question's subject: its names are in the passage or in another retrieved passage of its
+    # article, where a later quote's speaker was named ("Ms Hewitt said…" then "…80p for every pound…").
+    # Up to cfg.missing_names of them may be absent; a name in no passage at all is caught before, as an
+    # unknown name. (Once per article, not per passage.)
+    missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
+                  for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
     for pos, passage in enumerate(passages, start=1):
         passage_terms = set(terms(passage.text))
-        # About the question's subject: its names are in the passage or in another retrieved passage
-        # of its article, where a later quote's speaker was named ("Ms Hewitt said…" then "…80p for
-        # every pound…"). Up to cfg.missing_names of them may be absent; a name in no passage at all
-        # is caught before, as an unknown name.
-        missing = names_missing_from(required, [p for p in passages if p.doc_id == passage.doc_id])
+        missing = missing_in[passage.doc_id]
         # and about the event the question is tied to: most of its words ("after that motorbike crash"
         # is the "motorcycle crash" of the article)
         anchored = 2 * sum(_mentions(t, passage_terms) for t in profile.anchor) >= len(profile.anchor)
@@ -553,6 +555,13 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
         return None
     claims: list[tuple[Candidate, Quantity]] = []
     seen_docs: set[str] = set()
+    names_of: dict[int, set[str]] = {}  # passage number -> the names it holds, read once
+
+    def names(c: Candidate) -> set[str]:
+        if c.passage not in names_of:
+            names_of[c.passage] = _named_in(passages[c.passage - 1].text)
+        return names_of[c.passage]
+
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
         # checked against the asked thing below), but it must name the subject and its focus,
@@ -561,7 +570,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
         # took 10 years" is about another call than the presidents' phone call.
         if (cand.score < cfg.conflict_ratio * best.score or cand.doc_id in seen_docs or not cand.named
                 or not _names_focus(cand, profile) or cand.evidence < cfg.conflict_evidence
-                or claims and not _named_in(passages[claims[0][0].passage - 1].text) & _named_in(passages[cand.passage - 1].text)):
+                or claims and not names(claims[0][0]) & names(cand)):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
                    and _of_asked_thing(q, cand, profile)]
