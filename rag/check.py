@@ -21,6 +21,7 @@ from typing import Sequence
 from .answer import Answer, Answerer
 from .citations import abstention
 from .config import Settings
+from .llm import defuse, local_chat
 from .question import QuestionProfile
 from .retrieval import Passage
 from .text import split_sentences
@@ -66,8 +67,6 @@ class CheckedReader:
         return None  # follow-ups are resolved by rag.question's rules, as for the extractive reader
 
     def answer(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Answer:
-        from .llm import defuse
-
         read = self.reader.answer(profile, passages)
         if read.abstained or read.conflicts:
             return replace(read, backend=self.name)
@@ -84,15 +83,5 @@ class CheckedReader:
 def make_checked(settings: Settings, keyword=lambda: None, relevance=None) -> CheckedReader:
     """The ``checked`` backend for ``settings``: the local model of the ``llamacpp`` backend votes."""
     from .extractive import ExtractiveReader
-    from .llm import LLMUnavailableError, LlamaCppChat, model_path
 
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError as exc:
-        raise LLMUnavailableError("the checked backend needs the optional extra: pip install 'newsdesk-rag[llamacpp]'") from exc
-    path = model_path(settings)
-    try:
-        chat = LlamaCppChat(path, n_ctx=2048, n_threads=settings.llm_threads)
-    except Exception as exc:
-        raise LLMUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
-    return CheckedReader(ExtractiveReader(settings, keyword, relevance), chat, settings.check_threshold)
+    return CheckedReader(ExtractiveReader(settings, keyword, relevance), local_chat(settings, n_ctx=2048), settings.check_threshold)

@@ -215,6 +215,7 @@ class LlamaCppChat(StreamingChat):
     def __init__(self, path: Path, n_ctx: int = 4096, n_threads: int | None = None):
         from llama_cpp import Llama
 
+        self.path = path
         self.model = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count() or 1, verbose=False)
         self._lock = threading.Lock()
         self._formatter = None  # the chat template, rendered by hand for yes_probability (built on first use)
@@ -444,17 +445,23 @@ def make_llm(settings: Settings, keyword=lambda: None, relevance=None) -> Genera
         )
         return GenerativeBackend(ServerChat(llm), "openai", settings.llm_base_url, settings.support_threshold, **context)
     if settings.backend == "llamacpp":
-        try:
-            import llama_cpp  # noqa: F401
-        except ImportError as exc:
-            raise LLMUnavailableError(
-                "the llamacpp backend needs the optional extra: pip install 'newsdesk-rag[llamacpp]' "
-                "(llama-cpp-python builds from source, see README)"
-            ) from exc
-        path = model_path(settings)
-        try:
-            chat = LlamaCppChat(path, n_threads=settings.llm_threads)
-        except Exception as exc:
-            raise LLMUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
-        return GenerativeBackend(chat, "llamacpp", str(path), settings.support_threshold, **context)
+        chat = local_chat(settings)
+        return GenerativeBackend(chat, "llamacpp", str(chat.path), settings.support_threshold, **context)
     raise RagError(f"backend {settings.backend!r} is not generative")
+
+
+def local_chat(settings: Settings, n_ctx: int = 4096) -> LlamaCppChat:
+    """The local GGUF model of ``settings`` (see :func:`model_path`) for the backend ``settings.backend``,
+    or a clear error naming what is missing."""
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError as exc:
+        raise LLMUnavailableError(
+            f"the {settings.backend} backend needs the optional extra: pip install 'newsdesk-rag[llamacpp]' "
+            "(llama-cpp-python builds from source, see README)"
+        ) from exc
+    path = model_path(settings)
+    try:
+        return LlamaCppChat(path, n_ctx=n_ctx, n_threads=settings.llm_threads)
+    except Exception as exc:
+        raise LLMUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
