@@ -378,7 +378,8 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     own_names = [re.sub(r"['’]s$", "", n) for n in proper_names(question)]
     # The referent's words, as names: "Philip Pullman's His Dark Materials" gives Philip, Pullman, Dark,
     # Materials (a function word in a title is no name to look for).
-    referent_names = [re.sub(r"['’]s$", "", w) for w in referent.split() if w.lower() not in STOPWORDS]
+    # A hyphenated name is two names, as in the question's own ("Kilroy-Silk": Kilroy, Silk).
+    referent_names = [re.sub(r"['’]s$", "", w) for w in re.split(r"[\s-]+", referent) if w and w.lower() not in STOPWORDS]
     names = tuple(dict.fromkeys([*own_names, *referent_names]))
     name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
     all_terms = tuple(question_terms(standalone if referent else question))

@@ -411,6 +411,19 @@ def test_a_referent_s_function_words_are_not_names_to_look_for():
     assert profile.names == ("Philip", "Pullman", "Dark", "Materials"), profile.names
 
 
+def test_a_hyphenated_referent_gives_one_name_a_word_as_the_question_s_own_names_do():
+    from rag.extractive import names_missing_from
+    from rag.retrieval import Passage
+
+    mp = Turn("Which Euro MP had slurry thrown over him?", "Robert Kilroy-Silk had slurry thrown over him. [1]")
+    profile = analyze("What programme was he arriving to record?", [mp])
+    assert "Kilroy-Silk" in profile.standalone and profile.names == ("Robert", "Kilroy", "Silk"), profile
+    # The reader looks each name up as one term: "Kilroy-Silk" whole stopped the pipeline with an error.
+    text = "Mr Kilroy-Silk was due to record his programme."
+    passage = Passage("c1", "mp.txt", "mp.txt", "MP", "", text, 0, len(text))
+    assert names_missing_from(profile.names, [passage]) == ["Robert"]
+
+
 @pytest.mark.parametrize("question, required", [
     ("How much does China spend per child, according to Nicholas Negroponte?", ("China", "Negroponte")),
     ("Did Vladimir Putin and Donald Trump speak by phone?", ("Putin", "Trump")),
