@@ -159,9 +159,10 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
     for name in names:
         if name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS:
             continue  # "US", "EU"; "Washington" for the U.S. government: articles often use other words
-        (term,) = terms(name) or [name.lower()]
-        if term in seen:
+        name_terms = terms(name) or [name.lower()]
+        if all(t in seen for t in name_terms):
             continue
+        term = max(name_terms, key=len)  # a name of several terms ("U.S.", "Kilroy-Silk") by its longest
         if _DEMONYM.search(term) and any(t[:4] == term[:4] for t in seen):
             continue  # "Norwegian" in the question, "Norway" in the article
         nation = _NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"

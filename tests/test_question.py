@@ -422,6 +422,8 @@ def test_a_hyphenated_referent_gives_one_name_a_word_as_the_question_s_own_names
     text = "Mr Kilroy-Silk was due to record his programme."
     passage = Passage("c1", "mp.txt", "mp.txt", "MP", "", text, 0, len(text))
     assert names_missing_from(profile.names, [passage]) == ["Robert"]
+    # Names from elsewhere may still be several terms: each must be there.
+    assert names_missing_from(["Kilroy-Silk", "U.S.", "Coca-Cola"], [passage]) == ["U.S.", "Coca-Cola"]
 
 
 @pytest.mark.parametrize("question, required", [
