@@ -574,7 +574,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                 or claims and not names(claims[0][0]) & names(cand)):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
-                   and _of_asked_thing(q, cand, profile)]
+                   and _of_asked_thing(q, cand, profile) and not _of_another(q, cand, profile, passages[cand.passage - 1])]
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)
@@ -594,6 +594,28 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     found = Conflict(kind, tuple({"value": " / ".join(dict.fromkeys(q.surface for _, q in group)),
                                   "sources": [c.passage for c, _ in group]} for group in groups))
     return sentences, found
+
+
+def _of_another(q: Quantity, c: Candidate, profile: QuestionProfile, passage: Passage) -> bool:
+    """Is the quantity said of something else the sentence names? "Apple expects the Mac mini to sell
+    for £339" prices the Mac mini, not the asked iPod mini: a name the question lacks stands before
+    the asked thing. And "Its $17m profit…" ("The firm's revenue…") is the article's subject's, which the
+    question does not name when the article's title does not ("Ask Jeeves tips online ad revival")."""
+    asked_names = {n.lower() for n in profile.names}
+    before = c.text[:q.start]
+    for m in re.finditer(r"\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before[1:]):
+        if m.group(1).lower() not in asked_names and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
+            return True
+    # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
+    # none it has. (What comes before a speech verb is who told it: "The Kremlin said … two hours".)
+    claim = re.split(r"\b(?:said|says|told|reported|announced|confirmed|according to)\b", before)[-1]
+    named = {w.lower() for w in _named_in(claim)}
+    if named and asked_names and not named & asked_names:
+        return True
+    if re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", c.text) and profile.required_names:
+        title_terms = set(terms(passage.title))
+        return not any(set(terms(n)) <= title_terms for n in profile.required_names)
+    return False
 
 
 def _named_in(text: str) -> set[str]:

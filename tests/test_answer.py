@@ -458,6 +458,30 @@ def test_a_conflict_side_is_about_the_same_event(tmp_path: Path, embedder):
     assert "two hours" in answer.text and not answer.conflicts, answer.text
 
 
+_ZENTO = "Zento profits soar\n\nThe search firm Zento said it made a net profit of $52m in the quarter to September.\n"
+_RIVALS = ("Plexa tips online ad revival\n\nThe search firms Plexa and Zento have thanked a revival in online "
+           "advertising for their net profit in the quarter to September. ")
+
+
+@pytest.mark.parametrize("articles, question, expected", [
+    # Another product of the same maker: a name the question lacks stands before the asked thing.
+    ({"player.txt": "Lumo unveils pocket player\n\nThe new pocket player from Lumo will cost $99 in the US, the company said.\n",
+      "desktop.txt": "Lumo unveils low-cost desktop\n\nThe new desktop from Lumo is small. The company Lumo expects the "
+                     "new Nova player to cost $299 in the US.\n"},
+     "How much will the new pocket player from Lumo cost?", "$99"),
+    # Another firm's figure: its name and none of the question's is the value's subject.
+    ({"zento.txt": _ZENTO, "rivals.txt": _RIVALS + "During the same quarter to September, Korvo made a net profit of $187m.\n"},
+     "How much net profit did Zento make in the quarter to September?", "$52m"),
+    # "Its" is the article's subject (Plexa, in its title), not the asked Zento.
+    ({"zento.txt": _ZENTO, "rivals.txt": _RIVALS + "Its net profit in the quarter to September was $17m.\n"},
+     "How much net profit did Zento make in the quarter to September?", "$52m"),
+])
+def test_a_conflict_side_states_the_value_of_the_asked_thing_not_another_s(tmp_path: Path, embedder, articles,
+                                                                          question, expected):
+    answer = _pipeline_over(tmp_path, embedder, articles).ask(question)
+    assert expected in answer.text and not answer.conflicts, answer.text
+
+
 def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
     # Both parts ask for a date, about two different things in two articles.
     answer = news_pipeline.ask("When will Governor Paul Reyes's flood barrier be finished, and when will the cup final be replayed?")
