@@ -283,12 +283,6 @@ _TITLES = frozenset("""white house deputy chief staff president prime minister s
     mr mrs ms dr sir lord kremlin according ukrainian russian american british french german us uk""".split())
 
 
-# Days and months are capitalised but name no one: "Tuesday's call" is about the call, whichever day an
-# article gives it. ("May" stays a name: Theresa May.)
-_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april june
-    july august september october november december""".split())
-
-
 def _names_in(text: str) -> list[str]:
     """Capitalised names of two words or more in running text, titles dropped ("Dan Scavino")."""
     found = re.findall(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b", text)
@@ -381,7 +375,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     standalone, referent, context, told = resolve(question, history)
     parts = split_parts(question)
     types = tuple(dict.fromkeys(answer_type(p) for p in parts))
-    own_names = [n for n in (re.sub(r"['’]s$", "", n) for n in proper_names(question)) if n.lower() not in _CALENDAR]
+    own_names = [re.sub(r"['’]s$", "", n) for n in proper_names(question)]
     # The referent's words, as names: "Philip Pullman's His Dark Materials" gives Philip, Pullman, Dark,
     # Materials (a function word in a title is no name to look for).
     # A hyphenated name is two names, as in the question's own ("Kilroy-Silk": Kilroy, Silk).
