@@ -603,7 +603,7 @@ def _of_another(q: Quantity, c: Candidate, profile: QuestionProfile, passage: Pa
     question does not name when the article's title does not ("Ask Jeeves tips online ad revival")."""
     asked_names = {n.lower() for n in profile.names}
     before = c.text[:q.start]
-    for m in re.finditer(r"\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before[1:]):
+    for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before):  # not the sentence's first word
         if m.group(1).lower() not in asked_names and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
             return True
     # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
