@@ -418,7 +418,7 @@ def test_a_hyphenated_referent_gives_one_name_a_word_as_the_question_s_own_names
     mp = Turn("Which Euro MP had slurry thrown over him?", "Robert Kilroy-Silk had slurry thrown over him. [1]")
     profile = analyze("What programme was he arriving to record?", [mp])
     assert "Kilroy-Silk" in profile.standalone and profile.names == ("Robert", "Kilroy", "Silk"), profile
-    # The reader looks each name up as one term: "Kilroy-Silk" whole stopped the pipeline with an error.
+    # "Kilroy-Silk" as one name stopped the pipeline with an error (the reader looked each name up as one term).
     text = "Mr Kilroy-Silk was due to record his programme."
     passage = Passage("c1", "mp.txt", "mp.txt", "MP", "", text, 0, len(text))
     assert names_missing_from(profile.names, [passage]) == ["Robert"]
