@@ -261,6 +261,34 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     return tuple(spans)
 
 
+_MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
+
+
+def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
+                             profile: QuestionProfile) -> tuple[tuple[int, int], ...]:
+    """The values of ``text`` that may be those of the asked year and place. "How many people does
+    Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
+    profit did BA make for the year to March 2005?" by a sentence on the three months to December 2004:
+    a sentence whose years are all others states another year's value, and a value followed in its
+    clause by "in" another place is another place's."""
+    asked_years = set(_YEAR.findall(profile.standalone))
+    stated_years = set(_YEAR.findall(text))
+    if asked_years and stated_years and not asked_years & stated_years:
+        return ()
+    asked_places = {m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone) if not _CALENDAR.fullmatch(m.group(1).lower())}
+    if not asked_places:
+        return spans
+    kept = []
+    for start, end in spans:
+        after = re.match(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern, text[end:])
+        if after and not _CALENDAR.fullmatch(after.group(1).lower()) and after.group(1).lower() not in asked_places:
+            continue
+        kept.append((start, end))
+    return tuple(kept)
+
+
 def _question_words(profile: QuestionProfile) -> set[str]:
     """The question's words, a possessive also as its noun ("Tuesday's call" says "Tuesday"), and the
     previous answer of a follow-up that asks for the same kind of thing again ("Who does she play
@@ -344,6 +372,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             coverage = _share(weights, sentence_terms)
             focus_share = _share(focus, sentence_terms) if focus else coverage
             answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
+            if answers and kind in _MEASURED:
+                answers = _of_asked_place_and_year(answers, text, profile)
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))

@@ -482,6 +482,24 @@ def test_a_conflict_side_states_the_value_of_the_asked_thing_not_another_s(tmp_p
     assert expected in answer.text and not answer.conflicts, answer.text
 
 
+_FERROX = ("Ferrox buys steel plant in Romania\n\nThe steelmaker Ferrox has bought a steel plant in Romania, the company "
+           "said on Monday. Ferrox employs 50,000 people in Kazakhstan alone. Ferrox made a net profit of $52m in 2003.\n")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many people does Ferrox employ in Kazakhstan?", "50,000"),
+    ("How many people does Ferrox employ in Romania?", None),  # "in Kazakhstan": another place's staff
+    ("How much net profit did Ferrox make in 2003?", "$52m"),
+    ("How much net profit did Ferrox make in 2004?", None),  # a sentence whose only year is another year's
+])
+def test_a_value_of_another_place_or_year_does_not_answer(tmp_path: Path, embedder, question, expected):
+    answer = _pipeline_over(tmp_path, embedder, {"ferrox.txt": _FERROX}).ask(question)
+    if expected:
+        assert expected in answer.text and not answer.abstained, answer.text
+    else:
+        assert answer.abstained, answer.text
+
+
 def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
     # Both parts ask for a date, about two different things in two articles.
     answer = news_pipeline.ask("When will Governor Paul Reyes's flood barrier be finished, and when will the cup final be replayed?")
