@@ -32,9 +32,9 @@ _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # A day of the month ("26 February", "March 18"): part of a date, not a count.
 _DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
 # A number that is part of a name or a rank, not a count: "Windows 95", "PlayStation 2", "Radio 4" (a
-# capitalised word inside the sentence, then the number), "number one", "No 10".
+# capitalised word inside the sentence, then the number), "number one", "No 10", a "top 10" hit.
 _NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3})\b(?!\s*(?:%|per\b|million|billion|bn\b|m\b|[,.]\d))"
-                           r"|\b(?i:number|no\.?)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+                           r"|\b(?i:number|no\.?|top)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
 # What a sentence must state to answer a typed question; searched in the words the question does not already use.
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {

@@ -340,7 +340,8 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     assert [q.surface for q in extract(text)] == ["seventeen minutes"]
     # A number in a name or a rank counts nothing ("Windows 95", "number one"); one leading a sentence does.
     asked = set(words("How many computers were infected?"))
-    for text in ("The worm strikes computers running Windows 95.", "It pushed the single from number one to number three."):
+    for text in ("The worm strikes computers running Windows 95.", "It pushed the single from number one to number three.",
+                 "Their debut was a UK top 10 hit."):
         assert _answer_spans("count", text, asked, extract(text)) == (), text
     text = "Some 92 peers stay, and 40 machines running Windows 95 were infected."
     assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["92", "40"]
