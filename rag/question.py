@@ -60,7 +60,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("duration", rf"\bhow long\b(?!\s+ago)|\b(?:how much|what amount of) time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
                  rf"|\bwhat (?:length|period)\b"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
-                r"|\bwhat was the (?:growth|inflation|unemployment|interest) rate\b|\bpercentage\b"),
+                r"|\bwhat (?:was|is|were|are|will be) (?:[\w'’-]+ ){0,3}(?:growth|inflation|unemployment|jobless|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
                r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
@@ -71,7 +71,10 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
-              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many " + CURRENCY_WORD.pattern),
+              r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many " + CURRENCY_WORD.pattern
+              # "What pre-tax profit did BA make?", "How big a loss did LG Card report?": a sum, however it is asked
+              + r"|\bwhat (?:[a-z-]+ )?(?:profits?|revenues?|turnover|earnings)\b"
+              r"|\bhow (?:big|large|small) (?:a |an )?(?:[a-z-]+ )?(?:profit|loss|revenue|turnover|debt)\b"),
     ("money", r"\bin " + CURRENCY_WORD.pattern + r"\s*\??$"),
     ("frequency", r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b"),  # "every 10 seconds", "twice a year"
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"

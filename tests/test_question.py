@@ -36,6 +36,7 @@ ANSWER_TYPE_CASES = [
     ("By what percentage did retail sales drop in January?", "percent"),
     ("What was the unemployment rate in May?", "percent"),
     ("What was the inflation rate in the eurozone last month?", "percent"),
+    ("What was Brazil's unemployment rate in January, according to the statistics office?", "percent"),
     ("What share of the vote did the Greens win?", "percent"),
     ("What proportion of the budget goes to defence?", "percent"),
     # amount: a change, "by how much did shares rise" (not money)
@@ -67,6 +68,11 @@ ANSWER_TYPE_CASES = [
     ("How far has the index declined this year?", "amount"),  # a verb's other forms too
     ("How far is the stadium from the city?", "description"),
     ("How much debt does the airline have?", "money"),
+    ("What pre-tax profit did the airline make for the full year?", "money"),
+    ("What annual revenues does the chain expect?", "money"),
+    ("How big a loss did the card issuer report for 2003?", "money"),
+    ("What losses did the army suffer?", "description"),  # not a sum
+    ("What loss of life was reported?", "description"),
     ("Which paper reported the story first?", "description"),
     ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
     ("Since when has he led the party?", "date"),
