@@ -369,8 +369,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 sentence_terms |= name_terms
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
-            coverage = _share(weights, sentence_terms)
-            focus_share = _share(focus, sentence_terms) if focus else coverage
+            # "those negotiations" are the "talks" of the article, "the call" its "conversation" (not a "call for" a halt)
+            said = sentence_terms | {t for group in _SAME_THING if group & set(terms(_CALL_FOR.sub(" ", text))) for t in group}
+            coverage = _share(weights, said)
+            focus_share = _share(focus, said) if focus else coverage
             answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, profile)
@@ -549,6 +551,9 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
     "talks meeting summit negotiations",
 ))
+
+
+_CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:for|on)\b", re.I)  # a demand, not a phone call
 
 
 def _mentions(term: str, present: set[str]) -> bool:

@@ -483,6 +483,24 @@ def test_a_conflict_side_states_the_value_of_the_asked_thing_not_another_s(tmp_p
     assert expected in answer.text and not answer.conflicts, answer.text
 
 
+def test_the_asked_thing_may_be_named_in_other_words(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "geneva.txt": "Arland and Belmark meet in Geneva\n\nDelegations from Arland and Belmark met in Geneva on Monday. "
+                      "After more than six hours of talks, the two sides issued a joint statement on water rights.\n",
+        "call-a.txt": "Presidents speak by phone\n\nThe phone call between the presidents of Arland and Belmark lasted "
+                      "two hours, officials in Arland said.\n",
+        "call-b.txt": "Belmark wants a truce\n\nThe presidents of Arland and Belmark spoke on Monday. The conversation "
+                      "lasted 40 minutes, the palace in Belmark said. The president of Belmark repeated his call for a "
+                      "halt to the fighting for 30 days.\n",
+    })
+    # "the negotiations" are the article's "talks"
+    answer = pipeline.ask("How long did the negotiations in Geneva between Arland and Belmark go on?")
+    assert "six hours" in answer.text, answer.text
+    # ...and a "call for" a halt is a demand, not the phone call: no side of the call's conflict
+    call = pipeline.ask("How long was the phone call between the presidents of Arland and Belmark?")
+    assert "two hours" in call.text and "40 minutes" in call.text and "30 days" not in call.text, call.text
+
+
 _FERROX = ("Ferrox buys steel plant in Romania\n\nThe steelmaker Ferrox has bought a steel plant in Romania, the company "
            "said on Monday. Ferrox employs 50,000 people in Kazakhstan alone. Ferrox made a net profit of $52m in 2003.\n")
 
