@@ -238,6 +238,10 @@ class QuestionProfile:
         return tuple(n for i, n in enumerate(self.names) if not forename(i))
 
 
+_ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*,"
+                    r"|\b(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:the|a|an|his|her|its|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*\?$", re.I)
+
+
 def _anchor_terms(question: str) -> tuple[str, ...]:
     m = re.search(r"\b(?:after|before|during|since|following|ahead of)\s+(?:the|this|that|their|his|her|its)\s+"
                   r"((?:[a-z-]+\s+)?[a-z-]+)\s*\??$", question.lower())
@@ -388,7 +392,10 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     all_terms = tuple(question_terms(standalone if referent else question))
     # What is asked about: not the names, nor the event the question is tied to ("after the call").
     anchor = _anchor_terms(question)
-    focus = tuple(t for t in dict.fromkeys(all_terms) if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor)
+    # Nor what it sets aside ("Apart from the ceasefire, what deal…?"): a sentence on that is not the answer.
+    aside = {t for m in _ASIDE.finditer(question) for t in terms(m.group(1) or m.group(2))}
+    focus = tuple(t for t in dict.fromkeys(all_terms)
+                  if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)
     return QuestionProfile(
         question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,

@@ -458,3 +458,15 @@ def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, require
 ])
 def test_the_speaker_of_a_statement_question(question: str, speaker: tuple[str, ...]):
     assert analyze(question).speaker == speaker
+
+
+@pytest.mark.parametrize("question, aside, kept", [
+    ("Apart from the ceasefire, what deal did Washington and Kyiv agree to conclude quickly?", "ceasefir", "deal"),
+    ("Did the two leaders discuss anything other than the war?", "war", "discuss"),
+    ("Who else was hurt besides the driver?", "driver", "hurt"),
+    # not a phrase that runs on into the question's own words
+    ("Which team besides Chelsea made a bid?", None, "bid"),
+])
+def test_what_a_question_sets_aside_is_not_its_focus(question: str, aside: str | None, kept: str):
+    focus = analyze(question).focus
+    assert kept in focus and (aside is None or aside not in focus), focus
