@@ -336,6 +336,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # article, where a later quote's speaker was named ("Ms Hewitt said…" then "…80p for every pound…").
     # Up to cfg.missing_names of them may be absent; a name in no passage at all is caught before, as an
     # unknown name. (Once per article, not per passage.)
+    demand_asked = bool(_CALL_FOR.search(profile.standalone))
     missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
                   for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
@@ -363,14 +364,15 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             previous = text
             if (start, end) in planted:
                 continue  # instructions planted in an article (and what they introduce) are not facts to quote
-            sentence_terms = set(terms(text))
+            # a "call for" a halt is a demand, not the phone call asked about (unless a demand is asked for)
+            sentence_terms = set(terms(text if demand_asked else _CALL_FOR.sub(" ", text)))
             if named and name_terms and not name_terms & sentence_terms and _DESCRIBED_SUBJECT.match(text):
                 names_here = True  # "The actor, who was born in…" in an article on the asked actor
                 sentence_terms |= name_terms
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
-            # "those negotiations" are the "talks" of the article, "the call" its "conversation" (not a "call for" a halt)
-            said = sentence_terms | {t for group in _SAME_THING if group & set(terms(_CALL_FOR.sub(" ", text))) for t in group}
+            # "those negotiations" are the "talks" of the article, "the call" its "conversation"
+            said = sentence_terms | {t for group in _SAME_THING if group & sentence_terms for t in group}
             coverage = _share(weights, said)
             focus_share = _share(focus, said) if focus else coverage
             answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
@@ -549,7 +551,7 @@ _QUANTITY_FRAMES = frozenset(terms("last lasted take took cost spend spent pay p
 # Words news writing uses for one and the same event or thing.
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
-    "talks meeting summit negotiations",
+    "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
 ))
 
 

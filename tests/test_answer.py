@@ -487,18 +487,37 @@ def test_the_asked_thing_may_be_named_in_other_words(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {
         "geneva.txt": "Arland and Belmark meet in Geneva\n\nDelegations from Arland and Belmark met in Geneva on Monday. "
                       "After more than six hours of talks, the two sides issued a joint statement on water rights.\n",
+        "gault.txt": "Spammer convicted in Virginia\n\nA Virginia jury has convicted Ron Gault of sending millions of junk "
+                     "e-mails. Gault faces up to nine years in prison if the judge agrees with the jury.\n",
         "call-a.txt": "Presidents speak by phone\n\nThe phone call between the presidents of Arland and Belmark lasted "
                       "two hours, officials in Arland said.\n",
         "call-b.txt": "Belmark wants a truce\n\nThe presidents of Arland and Belmark spoke on Monday. The conversation "
-                      "lasted 40 minutes, the palace in Belmark said. The president of Belmark repeated his call for a "
-                      "halt to the fighting for 30 days.\n",
+                      "lasted 40 minutes, the palace in Belmark said. Belmark repeated its call for a halt to the "
+                      "fighting for 30 days.\n",
     })
     # "the negotiations" are the article's "talks"
     answer = pipeline.ask("How long did the negotiations in Geneva between Arland and Belmark go on?")
     assert "six hours" in answer.text, answer.text
-    # ...and a "call for" a halt is a demand, not the phone call: no side of the call's conflict
+    # "jailed" is "in prison"
+    answer = pipeline.ask("How long could Ron Gault be jailed for?")
+    assert "nine years" in answer.text, answer.text
+    # and the two accounts of the call's length disagree, the conversation's as well as the call's
     call = pipeline.ask("How long was the phone call between the presidents of Arland and Belmark?")
     assert "two hours" in call.text and "40 minutes" in call.text and "30 days" not in call.text, call.text
+
+
+def test_a_call_for_something_is_a_demand_not_a_phone_call():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+
+    text = "The conversation lasted 40 minutes. Belmark repeated its call for a halt to the fighting for 30 days."
+    passage = Passage("c1", "call.txt", "call.txt", "Call", "", text, 0, len(text))
+    focus = {c.text: c.focus for c in candidates(analyze("How long was the phone call?"), [passage], None, ReaderSettings())}
+    assert focus["The conversation lasted 40 minutes."] > 0 and focus[text.split(". ")[1]] == 0, focus
+    # ...unless a demand is what is asked about
+    focus = {c.text: c.focus for c in candidates(analyze("What did Belmark call for?"), [passage], None, ReaderSettings())}
+    assert focus[text.split(". ")[1]] > 0, focus
 
 
 _FERROX = ("Ferrox buys steel plant in Romania\n\nThe steelmaker Ferrox has bought a steel plant in Romania, the company "
