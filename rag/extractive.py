@@ -555,7 +555,9 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
 ))
 
 
-_CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:for|on)\b", re.I)  # a demand, not a phone call
+# A demand ("its call for a halt"), not a phone call; not "a call for two hours", nor "the call on Tuesday".
+_CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+for\b(?!\s+(?:about|around|roughly|nearly|almost|more|over|some|an?\s+hour|half|\d"
+                       r"|one|two|three|four|five|six|seven|eight|nine|ten)\b)", re.I)
 
 
 def _mentions(term: str, present: set[str]) -> bool:
