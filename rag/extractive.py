@@ -264,25 +264,31 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
 _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
+_PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
+
+
+def _asked_years_and_places(profile: QuestionProfile) -> tuple[set[str], set[str]]:
+    """The years the question names, and the places it asks "in" (lower-cased; not a month or a day)."""
+    places = {m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone) if not _CALENDAR.fullmatch(m.group(1).lower())}
+    return set(_YEAR.findall(profile.standalone)), places
 
 
 def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
-                             profile: QuestionProfile) -> tuple[tuple[int, int], ...]:
+                             asked: tuple[set[str], set[str]]) -> tuple[tuple[int, int], ...]:
     """The values of ``text`` that may be those of the asked year and place. "How many people does
     Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
     profit did BA make for the year to March 2005?" by a sentence on the three months to December 2004:
     a sentence whose years are all others states another year's value, and a value followed in its
     clause by "in" another place is another place's."""
-    asked_years = set(_YEAR.findall(profile.standalone))
+    asked_years, asked_places = asked
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
         return ()
-    asked_places = {m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone) if not _CALENDAR.fullmatch(m.group(1).lower())}
     if not asked_places:
         return spans
     kept = []
     for start, end in spans:
-        after = re.match(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern, text[end:])
+        after = _PLACE_AFTER.match(text, end)
         if after and not _CALENDAR.fullmatch(after.group(1).lower()) and after.group(1).lower() not in asked_places:
             continue
         kept.append((start, end))
@@ -337,6 +343,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # Up to cfg.missing_names of them may be absent; a name in no passage at all is caught before, as an
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
+    asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set())
     missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
                   for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
@@ -372,12 +379,12 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
             # "those negotiations" are the "talks" of the article, "the call" its "conversation"
-            said = sentence_terms | {t for group in _SAME_THING if group & sentence_terms for t in group}
+            said = _same_things(sentence_terms)
             coverage = _share(weights, said)
             focus_share = _share(focus, said) if focus else coverage
             answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
             if answers and kind in _MEASURED:
-                answers = _of_asked_place_and_year(answers, text, profile)
+                answers = _of_asked_place_and_year(answers, text, asked_at)
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
@@ -560,9 +567,14 @@ _CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+for\b(?!\s+(?:about|around|roughl
                        r"|one|two|three|four|five|six|seven|eight|nine|ten)\b)", re.I)
 
 
+def _same_things(present: set[str]) -> set[str]:
+    """``present`` with the other words for each thing it names ("talks": also "negotiations")."""
+    return present.union(*(group for group in _SAME_THING if group & present))
+
+
 def _mentions(term: str, present: set[str]) -> bool:
     """``term``, or another word for the same thing, is among ``present``."""
-    return term in present or any(term in group and group & present for group in _SAME_THING)
+    return term in _same_things(present)
 
 
 def _names_focus(c: Candidate, profile: QuestionProfile) -> bool:
