@@ -173,10 +173,9 @@ def check_set(fname, prefix, base, minimums, min_total, errors, all_ids, questio
             continue
         if typ == "single" and len(r["sources"]) != 1:
             errors.append(f"{where}: single should cite exactly one source")
-        if typ in ("multi", "conflict") and len(r["sources"]) < 2 and prefix == "seed-":
-            # conflicts may be reported inside one article, but multi must span sources
-            if typ == "multi":
-                errors.append(f"{where}: multi should cite at least two sources")
+        if typ == "multi" and len(r["sources"]) < 2 and len(r["key_facts"]) < 2:
+            # a multi question draws on several articles, or asks one article several things
+            errors.append(f"{where}: multi should cite two sources or have two key facts")
 
         if base is MIXED and (typ == "conflict" or r.get("conflict")) and any("/" in d for d in r["sources"]):
             errors.append(f"{where}: conflicts are between seed articles only")
