@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
 from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, split_sentences, terms, words
+from .text import NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms, words
 
 Relevance = Callable[[list[str]], list[float]]
 
@@ -75,6 +75,9 @@ TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS[
 _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|criticized|condemned|praised|called|described|"
                      r"dismissed|rejected|hailed|insisted|argued|claimed|admitted|denied|urged|accused|responded|replied|"
                      r"reacted|complained|stated|wrote|tweeted|posted|announced|declared|branded|labelled|slammed)\b|[“\"]", re.I)
+# What opens the words of a source: after it comes the claim, before it who made it.
+_REPORTED = re.compile(r"\b(?:said|says|told|added|explained|stated|wrote|noted|reported|announced|confirmed|estimated|"
+                       r"claimed|according to)\b|[“\"]")
 _TITLES = frozenset("president minister secretary chancellor senator governor mayor spokesman spokeswoman chairman "
                     "director chief officer leader premier king queen prince general".split())
 # A role noun and a name after capitalised words: those words describe the person ("Double Olympic
@@ -382,9 +385,13 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             said = _same_things(sentence_terms)
             coverage = _share(weights, said)
             focus_share = _share(focus, said) if focus else coverage
-            answers = _answer_spans(kind, text, question_words, extract(text), profile.names, people)
+            quantities = extract(text)
+            answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
+                # "How much is Tautou paid?" is not answered by "Jean Reno … earning 3.55m Euros"
+                at = {q.start: q for q in quantities}
+                answers = tuple((a, b) for a, b in answers if a not in at or not _of_another(at[a], text, profile))
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
@@ -625,7 +632,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                 or claims and not names(claims[0][0]) & names(cand)):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
-                   and _of_asked_thing(q, cand, profile) and not _of_another(q, cand, profile, passages[cand.passage - 1])]
+                   and _of_asked_thing(q, cand, profile) and not _of_another(q, cand.text, profile, passages[cand.passage - 1])]
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)
@@ -647,23 +654,30 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     return sentences, found
 
 
-def _of_another(q: Quantity, c: Candidate, profile: QuestionProfile, passage: Passage) -> bool:
+def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passage | None = None) -> bool:
     """Is the quantity said of something else the sentence names? "Apple expects the Mac mini to sell
     for £339" prices the Mac mini, not the asked iPod mini: a name the question lacks stands before
     the asked thing. And "Its $17m profit…" ("The firm's revenue…") is the article's subject's, which the
-    question does not name when the article's title does not ("Ask Jeeves tips online ad revival")."""
-    asked_names = {n.lower() for n in profile.names}
-    before = c.text[:q.start]
+    question does not name when the article's title does not ("Ask Jeeves tips online ad revival"); that
+    last check needs the ``passage`` (a side of a conflict), not so a sentence the reader weighs in its own
+    passage, whose retrieval and names checks already tie it to the subject."""
+    # The question's names word by word ("Port Ellen": port, ellen), the whole question's for one part
+    # of it ("…, and how much did the courts award the airline?").
+    asked_names = {w for n in profile.names for w in words(n)}
+    asked = asked_names | {n.lower() for n in proper_names(profile.standalone)}
+    before = text[:q.start]
     for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before):  # not the sentence's first word
-        if m.group(1).lower() not in asked_names and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
+        if m.group(1).lower() not in asked and not _CALENDAR.fullmatch(m.group(1).lower()) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
             return True
     # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
-    # none it has. (What comes before a speech verb is who told it: "The Kremlin said … two hours".)
-    claim = re.split(r"\b(?:said|says|told|reported|announced|confirmed|according to)\b", before)[-1]
+    # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)
+    claim = _REPORTED.split(before)[-1]
     named = {w.lower() for w in _named_in(claim)}
-    if named and asked_names and not named & asked_names:
+    # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
+    measures_asked = q.head is not None and _mentions((terms(q.head) or [""])[0], set(profile.focus))
+    if named and asked_names and not named & asked and not measures_asked:
         return True
-    if re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", c.text) and profile.required_names:
+    if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:
         title_terms = set(terms(passage.title))
         return not any(set(terms(n)) <= title_terms for n in profile.required_names)
     return False

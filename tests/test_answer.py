@@ -543,6 +543,24 @@ def test_a_value_of_another_place_or_year_does_not_answer(tmp_path: Path, embedd
         assert answer.abstained, answer.text
 
 
+_PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star opposite Tom Hanks in the spy "
+        "thriller Nightfall, the studio said on Monday. Godzilla star Jean Dorval was France's best-paid actor last year, "
+        "earning 4m euros. Chief executive Carl Svensson explained that \"the film cost $90m to make\".\n")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How much is Lea Marnier being paid to star opposite Tom Hanks?", None),  # Jean Dorval's pay, not hers
+    ("How much did Jean Dorval earn last year?", "4m euros"),
+    ("How much did Nightfall cost to make?", "$90m"),  # the speaker before the quote is not the value's subject
+])
+def test_a_value_of_someone_else_does_not_answer(tmp_path: Path, embedder, question, expected):
+    answer = _pipeline_over(tmp_path, embedder, {"nightfall.txt": _PAY}).ask(question)
+    if expected:
+        assert expected in answer.text and not answer.abstained, answer.text
+    else:
+        assert answer.abstained, answer.text
+
+
 def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
     # Both parts ask for a date, about two different things in two articles.
     answer = news_pipeline.ask("When will Governor Paul Reyes's flood barrier be finished, and when will the cup final be replayed?")
