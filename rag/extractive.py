@@ -31,10 +31,13 @@ _MONTHS = r"january|february|march|april|may|june|july|august|september|october|
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # A day of the month ("26 February", "March 18"): part of a date, not a count.
 _DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
-# A number that is part of a name or a rank, not a count: "Windows 95", "PlayStation 2", "Radio 4" (a
-# capitalised word inside the sentence, then the number), "number one", "No 10", a "top 10" hit.
-_NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3})\b(?!\s*(?:%|per\b|million|billion|bn\b|m\b|[,.]\d))"
-                           r"|\b(?i:number|no\.?|top)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+# A number that is part of a name or a rank, not a count: "Windows 95, 98", "PlayStation 2", "Radio 4" (a
+# capitalised word inside the sentence, then the number or a list of them), "number one", "No 10", a
+# "top 10" hit; and "one" standing for a noun ("a complex and emotive one.").
+_NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3}(?:(?:,\s+|\s+(?:and|or)\s+)\d{1,3}\b)*)\b"
+                           r"(?!\s*(?:%|per\b|million|billion|bn\b|m\b|[,.]\d))"
+                           r"|\b(?i:number|no\.?|top)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+                           r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)(?=\s*[.,;:!?)]|$)")
 _NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
 # What a sentence must state to answer a typed question; searched in the words the question does not already use.
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -228,7 +231,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
     ] + [(m.start(), m.end()) for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}", text)] + [
-        m.span(1 if m.group(1) else 2) for m in _NAMED_NUMBER.finditer(text)]
+        m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
     spans = []
     for m in pattern.finditer(text):
         if any(a <= m.start() < b for a, b in taken):

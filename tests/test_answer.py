@@ -338,13 +338,17 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     text = "Thirteen people were hurt when the stand collapsed after seventeen minutes."
     assert [text[a:b] for a, b in _answer_spans("count", text, set(words("How many people were hurt?")), extract(text))] == ["Thirteen"]
     assert [q.surface for q in extract(text)] == ["seventeen minutes"]
-    # A number in a name or a rank counts nothing ("Windows 95", "number one"); one leading a sentence does.
+    # A number in a name or a rank counts nothing ("Windows 95, 98", "number one"), nor "one" standing for a
+    # noun ("a complex one"); one leading a sentence does, and so does a count of one.
     asked = set(words("How many computers were infected?"))
     for text in ("The worm strikes computers running Windows 95.", "It pushed the single from number one to number three.",
-                 "Their debut was a UK top 10 hit."):
+                 "Their debut was a UK top 10 hit.", "The virus can strike computers running Windows 95, 98.",
+                 'The chairman said the inquiry had been a "complex and emotive" one.'):
         assert _answer_spans("count", text, asked, extract(text)) == (), text
     text = "Some 92 peers stay, and 40 machines running Windows 95 were infected."
     assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["92", "40"]
+    text = "The worm infected one, and its copy two."
+    assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["one", "two"]
 
 
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
