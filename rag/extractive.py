@@ -670,7 +670,8 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passa
     asked = asked_names | {n.lower() for n in proper_names(profile.standalone)}
     before = text[:q.start]
     for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before):  # not the sentence's first word
-        if m.group(1).lower() not in asked and not _CALENDAR.fullmatch(m.group(1).lower()) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
+        name = m.group(1).lower()  # not a day ("on Friday after forty years")
+        if name not in asked and not _CALENDAR.fullmatch(name) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
             return True
     # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
     # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)

@@ -531,34 +531,22 @@ def test_a_call_for_something_is_a_demand_not_a_phone_call():
 
 _FERROX = ("Ferrox buys steel plant in Romania\n\nThe steelmaker Ferrox has bought a steel plant in Romania, the company "
            "said on Monday. Ferrox employs 50,000 people in Kazakhstan alone. Ferrox made a net profit of $52m in 2003.\n")
-
-
-@pytest.mark.parametrize("question, expected", [
-    ("How many people does Ferrox employ in Kazakhstan?", "50,000"),
-    ("How many people does Ferrox employ in Romania?", None),  # "in Kazakhstan": another place's staff
-    ("How much net profit did Ferrox make in 2003?", "$52m"),
-    ("How much net profit did Ferrox make in 2004?", None),  # a sentence whose only year is another year's
-])
-def test_a_value_of_another_place_or_year_does_not_answer(tmp_path: Path, embedder, question, expected):
-    answer = _pipeline_over(tmp_path, embedder, {"ferrox.txt": _FERROX}).ask(question)
-    if expected:
-        assert expected in answer.text and not answer.abstained, answer.text
-    else:
-        assert answer.abstained, answer.text
-
-
 _PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star opposite Tom Hanks in the spy "
         "thriller Nightfall, the studio said on Monday. Godzilla star Jean Dorval was France's best-paid actor last year, "
         "earning 4m euros. Chief executive Carl Svensson explained that \"the film cost $90m to make\".\n")
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("How much is Lea Marnier being paid to star opposite Tom Hanks?", None),  # Jean Dorval's pay, not hers
-    ("How much did Jean Dorval earn last year?", "4m euros"),
-    ("How much did Nightfall cost to make?", "$90m"),  # the speaker before the quote is not the value's subject
+@pytest.mark.parametrize("article, question, expected", [
+    (_FERROX, "How many people does Ferrox employ in Kazakhstan?", "50,000"),
+    (_FERROX, "How many people does Ferrox employ in Romania?", None),  # "in Kazakhstan": another place's staff
+    (_FERROX, "How much net profit did Ferrox make in 2003?", "$52m"),
+    (_FERROX, "How much net profit did Ferrox make in 2004?", None),  # a sentence whose only year is another year's
+    (_PAY, "How much is Lea Marnier being paid to star opposite Tom Hanks?", None),  # Jean Dorval's pay, not hers
+    (_PAY, "How much did Jean Dorval earn last year?", "4m euros"),
+    (_PAY, "How much did Nightfall cost to make?", "$90m"),  # the speaker before the quote is not the value's subject
 ])
-def test_a_value_of_someone_else_does_not_answer(tmp_path: Path, embedder, question, expected):
-    answer = _pipeline_over(tmp_path, embedder, {"nightfall.txt": _PAY}).ask(question)
+def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path, embedder, article, question, expected):
+    answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
     if expected:
         assert expected in answer.text and not answer.abstained, answer.text
     else:
