@@ -80,7 +80,7 @@ _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|crit
                      r"reacted|complained|stated|wrote|tweeted|posted|announced|declared|branded|labelled|slammed)\b|[“\"]", re.I)
 # What opens the words of a source: after it comes the claim, before it who made it.
 _REPORTED = re.compile(r"\b(?:said|says|told|added|explained|stated|wrote|noted|reported|announced|confirmed|estimated|"
-                       r"claimed|according to)\b|[“\"]")
+                       r"claimed|according to)\b|[“\"]", re.I)
 _TITLES = frozenset("president minister secretary chancellor senator governor mayor spokesman spokeswoman chairman "
                     "director chief officer leader premier king queen prince general".split())
 # A role noun and a name after capitalised words: those words describe the person ("Double Olympic
@@ -393,8 +393,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
                 # "How much is Tautou paid?" is not answered by "Jean Reno … earning 3.55m Euros"
+                # (a bare count, "12,900 acres", is checked as a quantity of its own)
                 at = {q.start: q for q in quantities}
-                answers = tuple((a, b) for a, b in answers if a not in at or not _of_another(at[a], text, profile))
+                answers = tuple((a, b) for a, b in answers
+                                if not _of_another(at.get(a) or Quantity(kind, 0.0, "=", text[a:b], None, a), text, profile))
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
@@ -669,18 +671,20 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passa
     asked_names = {w for n in profile.names for w in words(n)}
     asked = asked_names | {n.lower() for n in proper_names(profile.standalone)}
     before = text[:q.start]
-    for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before):  # not the sentence's first word
-        name = m.group(1).lower()  # not a day ("on Friday after forty years")
-        if name not in asked and not _CALENDAR.fullmatch(name) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
+    # ("The man who was Alex Ferguson's assistant … won seven titles": names describing an unnamed subject)
+    if not _DESCRIBED_SUBJECT.match(text):
+        for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before):  # not the sentence's first word
+            name = m.group(1).lower()  # not a day ("on Friday after forty years")
+            if name not in asked and not _CALENDAR.fullmatch(name) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
+                return True
+        # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
+        # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)
+        claim = _REPORTED.split(before)[-1]
+        named = {re.sub(r"['’]s$", "", w.lower()) for w in _named_in(claim)}
+        # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
+        measures_asked = q.head is not None and _mentions((terms(q.head) or [""])[0], set(profile.focus))
+        if named and asked_names and not named & asked and not measures_asked:
             return True
-    # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
-    # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)
-    claim = _REPORTED.split(before)[-1]
-    named = {w.lower() for w in _named_in(claim)}
-    # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
-    measures_asked = q.head is not None and _mentions((terms(q.head) or [""])[0], set(profile.focus))
-    if named and asked_names and not named & asked and not measures_asked:
-        return True
     if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:
         title_terms = set(terms(passage.title))
         return not any(set(terms(n)) <= title_terms for n in profile.required_names)

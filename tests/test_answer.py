@@ -535,6 +535,10 @@ _PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star 
         "thriller Nightfall, the studio said on Monday. Godzilla star Jean Dorval was France's best-paid actor last year, "
         "earning 4m euros. Chief executive Carl Svensson explained that \"the film cost $90m to make\".\n")
 
+_MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wales, the company said on Monday. According "
+          "to Reuters, it will close 3 mills. Rival steelmaker Dexa shut 12 plants last year. The firm, which Jan Kowal "
+          "founded in Poland, employs 4,000 people.\n")
+
 
 @pytest.mark.parametrize("article, question, expected", [
     (_FERROX, "How many people does Ferrox employ in Kazakhstan?", "50,000"),
@@ -544,6 +548,9 @@ _PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star 
     (_PAY, "How much is Lea Marnier being paid to star opposite Tom Hanks?", None),  # Jean Dorval's pay, not hers
     (_PAY, "How much did Jean Dorval earn last year?", "4m euros"),
     (_PAY, "How much did Nightfall cost to make?", "$90m"),  # the speaker before the quote is not the value's subject
+    (_MILLS, "How many plants did Ferrox shut last year?", None),  # Dexa's count
+    (_MILLS, "How many mills will Ferrox close?", "3"),  # Reuters told it ("According to" opens a sentence)
+    (_MILLS, "How many people does Ferrox employ?", "4,000"),  # Jan Kowal and Poland describe the firm
 ])
 def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path, embedder, article, question, expected):
     answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
@@ -551,6 +558,16 @@ def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path,
         assert expected in answer.text and not answer.abstained, answer.text
     else:
         assert answer.abstained, answer.text
+
+
+def test_a_possessive_name_is_the_question_s_name():
+    from rag.extractive import _of_another
+    from rag.question import analyze
+    from rag.quantities import Quantity
+    text = "Across Italy's car industry, 90,000 people have jobs."
+    value = Quantity("count", 0.0, "=", "90,000", None, text.index("90,000"))
+    assert not _of_another(value, text, analyze("How many people does the car industry employ in Italy?"))
+    assert _of_another(value, text, analyze("How many people does the car industry employ in Spain?"))
 
 
 def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
