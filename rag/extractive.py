@@ -663,9 +663,9 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passa
     """Is the quantity said of something else the sentence names? "Apple expects the Mac mini to sell
     for £339" prices the Mac mini, not the asked iPod mini: a name the question lacks stands before
     the asked thing. And "Its $17m profit…" ("The firm's revenue…") is the article's subject's, which the
-    question does not name when the article's title does not ("Ask Jeeves tips online ad revival"); that
-    last check needs the ``passage`` (a side of a conflict), not so a sentence the reader weighs in its own
-    passage, whose retrieval and names checks already tie it to the subject."""
+    question does not name when the article's title does not ("Ask Jeeves tips online ad revival"). Those
+    two checks are for a side of a conflict (given its ``passage``), not for a sentence the reader weighs
+    in its own passage, whose retrieval and names checks already tie it to the subject."""
     # The question's names word by word ("Port Ellen": port, ellen), the whole question's for one part
     # of it ("…, and how much did the courts award the airline?").
     asked_names = {w for n in profile.names for w in words(n)}
@@ -673,7 +673,9 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passa
     before = text[:q.start]
     # ("The man who was Alex Ferguson's assistant … won seven titles": names describing an unnamed subject)
     if not _DESCRIBED_SUBJECT.match(text):
-        for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before):  # not the sentence's first word
+        # (for a side of a conflict only: in a sentence the reader weighs, the word after a name is as often
+        # a verb, "Storm Ellen closed the bridge for six hours", as the thing asked)
+        for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before if passage is not None else ""):
             name = m.group(1).lower()  # not a day ("on Friday after forty years")
             if name not in asked and not _CALENDAR.fullmatch(name) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
                 return True

@@ -551,6 +551,9 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
     (_MILLS, "How many plants did Ferrox shut last year?", None),  # Dexa's count
     (_MILLS, "How many mills will Ferrox close?", "3"),  # Reuters told it ("According to" opens a sentence)
     (_MILLS, "How many people does Ferrox employ?", "4,000"),  # Jan Kowal and Poland describe the firm
+    # a name before a focus word ("Ellen closed") is the subject of a verb, not another closure
+    ("Storm hits Cornwall\n\nStorm Ellen closed the Tamar bridge for six hours on Friday, police said.\n",
+     "How long was the Tamar bridge closed?", "six hours"),
 ])
 def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path, embedder, article, question, expected):
     answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
