@@ -675,7 +675,8 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passa
     if not _DESCRIBED_SUBJECT.match(text):
         # (for a side of a conflict only: in a sentence the reader weighs, the word after a name is as often
         # a verb, "Storm Ellen closed the bridge for six hours", as the thing asked)
-        for m in re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before if passage is not None else ""):
+        pairs = re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before) if passage is not None else ()
+        for m in pairs:  # not the sentence's first word
             name = m.group(1).lower()  # not a day ("on Friday after forty years")
             if name not in asked and not _CALENDAR.fullmatch(name) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
                 return True
