@@ -306,7 +306,10 @@ def _question_words(profile: QuestionProfile) -> set[str]:
     previous answer of a follow-up that asks for the same kind of thing again ("Who does she play
     next?" is not answered by whom she beat): an answer span must state something these do not."""
     said = set(words(f"{profile.standalone} {profile.told}"))
-    return said | {re.sub(r"['’]s$", "", w) for w in said}
+    return said | {_POSSESSIVE.sub("", w) for w in said}
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _same_stem(word: str, others: set[str]) -> bool:
@@ -350,6 +353,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set())
+    asked_names = _asked_names(profile)
     missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
                   for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
@@ -396,7 +400,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 # (a bare count, "12,900 acres", is checked as a quantity of its own)
                 at = {q.start: q for q in quantities}
                 answers = tuple((a, b) for a, b in answers
-                                if not _of_another(at.get(a) or Quantity(kind, 0.0, "=", text[a:b], None, a), text, profile))
+                                if not _of_another(at.get(a) or Quantity(kind, 0.0, "=", text[a:b], None, a), text, profile, asked_names))
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
@@ -626,6 +630,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
             names_of[c.passage] = _named_in(passages[c.passage - 1].text)
         return names_of[c.passage]
 
+    asked_names = _asked_names(profile)
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
         # checked against the asked thing below), but it must name the subject and its focus,
@@ -637,7 +642,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                 or claims and not names(claims[0][0]) & names(cand)):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
-                   and _of_asked_thing(q, cand, profile) and not _of_another(q, cand.text, profile, passages[cand.passage - 1])]
+                   and _of_asked_thing(q, cand, profile) and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])]
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)
@@ -659,17 +664,23 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     return sentences, found
 
 
-def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passage | None = None) -> bool:
+def _asked_names(profile: QuestionProfile) -> tuple[set[str], set[str]]:
+    """The question's names word by word ("Port Ellen": port, ellen), and with them every capitalised
+    name of the whole question (for one part of it: "…, and how much did the courts award the airline?").
+    Read once per question."""
+    by_word = {w for n in profile.names for w in words(n)}
+    return by_word, by_word | {n.lower() for n in proper_names(profile.standalone)}
+
+
+def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: tuple[set[str], set[str]],
+                passage: Passage | None = None) -> bool:
     """Is the quantity said of something else the sentence names? "Apple expects the Mac mini to sell
     for £339" prices the Mac mini, not the asked iPod mini: a name the question lacks stands before
     the asked thing. And "Its $17m profit…" ("The firm's revenue…") is the article's subject's, which the
     question does not name when the article's title does not ("Ask Jeeves tips online ad revival"). Those
     two checks are for a side of a conflict (given its ``passage``), not for a sentence the reader weighs
     in its own passage, whose retrieval and names checks already tie it to the subject."""
-    # The question's names word by word ("Port Ellen": port, ellen), the whole question's for one part
-    # of it ("…, and how much did the courts award the airline?").
-    asked_names = {w for n in profile.names for w in words(n)}
-    asked = asked_names | {n.lower() for n in proper_names(profile.standalone)}
+    by_word, asked = asked_names  # (see _asked_names)
     before = text[:q.start]
     # ("The man who was Alex Ferguson's assistant … won seven titles": names describing an unnamed subject)
     if not _DESCRIBED_SUBJECT.match(text):
@@ -683,10 +694,10 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, passage: Passa
         # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
         # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)
         claim = _REPORTED.split(before)[-1]
-        named = {re.sub(r"['’]s$", "", w.lower()) for w in _named_in(claim)}
+        named = {_POSSESSIVE.sub("", w.lower()) for w in _named_in(claim)}
         # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
         measures_asked = q.head is not None and _mentions((terms(q.head) or [""])[0], set(profile.focus))
-        if named and asked_names and not named & asked and not measures_asked:
+        if named and by_word and not named & asked and not measures_asked:
             return True
     if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:
         title_terms = set(terms(passage.title))
