@@ -39,6 +39,9 @@ _NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3}(?:(?:,\s+|
                            r"|\b(?i:number|no\.?|top)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
                            r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)(?=\s*[.,;:!?)]|$)")
 _NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
+# A time counted back or on ("three, four years ago", "two days later"): when, not how many.
+_TIME_AGO = (rf"(?i:\b(?:(?:\d+|{_NUMBER_WORDS})\s*(?:,|or|to|-)\s*)?(?:\d+|{_NUMBER_WORDS}|a|an)\s+"
+             r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b)")
 # What a sentence must state to answer a typed question; searched in the words the question does not already use.
 TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "date": re.compile(
@@ -72,8 +75,14 @@ TYPE_PATTERNS["reason"] = re.compile(
     r"|motivated by|prompted by|blamed|citing|reasons?\b|for (?:failing|refusing|breaking|not)\b"
     r"|after (?:(?:a|an|the|his|her|their|its)\s+)?(?:[\w'’-]+\s+){0,3}(?:complained|complaints?|protests?|criticism|concerns?|fears?|claims?|row|dispute|failed|refused)\b"
     r"|over (?:concerns?|fears?|claims?|worries)\b|amid (?:concerns?|fears?|claims?))", re.I)
+# A share in words ("half of India's car sales", "one in five voters"), and a growth by a factor
+# ("traffic increased fourfold", "profits doubled"): what "what share" and "by how much" are answered with.
+_SHARE_WORDS = (r"\b(?:half|a third|one third|a quarter|one quarter|a fifth|one fifth|two-thirds|three-quarters|two thirds|three quarters"
+                rf"|(?:one|two|three|\d+) (?:in|out of) (?:{_NUMBER_WORDS}|\d+))\b")
+_FACTOR_WORDS = r"\b(?:[a-z]+-?fold|doubled|tripled|trebled|quadrupled|halved)\b"
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"]))
-                                     + r"|\b(?:half|a third|a quarter|two-thirds|three-quarters)\b", re.I)
+                                     + f"|{_SHARE_WORDS}|{_FACTOR_WORDS}", re.I)
+TYPE_PATTERNS["percent"] = re.compile(f"{_SHARE_WORDS}|{_FACTOR_WORDS}", re.I)
 # Verbs of saying and of stance: what a speaker's reaction is reported with.
 _SPEECH = re.compile(r"\b(?:said|says|told|added|warned|welcomed|criticised|criticized|condemned|praised|called|described|"
                      r"dismissed|rejected|hailed|insisted|argued|claimed|admitted|denied|urged|accused|responded|replied|"
@@ -220,7 +229,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     accepted = _QUANTITY_ANSWERS.get(kind)
     if accepted:
         spans = tuple((q.start, q.start + len(q.surface)) for q in quantities if q.kind.startswith(accepted))
-        if spans or kind not in {"amount", "money"}:
+        if spans or kind not in {"amount", "money", "percent"}:
             return spans
     pattern = TYPE_PATTERNS.get(kind)
     if pattern is None:
@@ -230,7 +239,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
-    ] + [(m.start(), m.end()) for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}", text)] + [
+    ] + [(m.start(), m.end()) for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}", text)] + [
         m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
     spans = []
     for m in pattern.finditer(text):

@@ -349,6 +349,26 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["92", "40"]
     text = "The worm infected one, and its copy two."
     assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["one", "two"]
+    # A time counted back or on says when, not how many ("three, four years ago", "two days later").
+    text = "I was playing in a band three, four years ago when I first used a GameBoy, and two days later six more."
+    assert [text[a:b] for a, b in _answer_spans("count", text, set(words("How many GameBoys does the band use?")), extract(text))] == ["six"]
+
+
+@pytest.mark.parametrize("kind, question, text, expected", [
+    # a share in words answers "what share", and a growth by a factor "by how much"
+    ("percent", "What share of Norway's car sales does Solvo account for?",
+     "Solvo accounts for half of Norway's car sales.", ["half"]),
+    ("percent", "What proportion of the voters backed the plan?", "One in five voters backed the plan.", ["One in five"]),
+    ("amount", "By how much did traffic on the Zeta network grow on launch day?",
+     "Traffic on the Zeta network increased fourfold on launch day.", ["fourfold"]),
+    ("amount", "By how much did profits rise?", "Profits doubled to £3m.", ["£3m"]),  # a stated sum first
+])
+def test_a_share_or_a_factor_in_words_answers_a_quantity_question(kind, question, text, expected):
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    assert [text[a:b] for a, b in _answer_spans(kind, text, set(words(question)), extract(text))] == expected
 
 
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
