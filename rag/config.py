@@ -104,6 +104,9 @@ class Settings(BaseSettings):
         description="Retrieval mode for answers. Dense wins end-to-end on the eval (hybrid finds the gold document "
         "more often but feeds the extractive answerer more keyword-only distractors): see README, Eval.",
     )
+    rare_word_idf: float = Field(
+        5.0, ge=0, description="A question word this rare (BM25 IDF; 5 is about one chunk in 150) that no retrieved passage "
+        "holds brings in the best keyword passage that holds it and the question's names.")
     keyword_weight: float = Field(1.0, ge=0, le=4, description="Weight of the BM25 ranking in reciprocal-rank fusion (dense = 1).")
     context_window: bool = Field(True, description="Extend each retrieved chunk with the chunk after it (merged when they overlap).")
     backend: Backend = Field("extractive", description=f"Answer backend: one of {', '.join(BACKENDS)}.")

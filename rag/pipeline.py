@@ -14,6 +14,7 @@ from .injection import looks_like_injection
 from .question import QuestionProfile, Turn, analyze, is_followup
 from .retrieval import Mode, Retriever
 from .store import ChunkStore
+from .text import terms
 
 
 class _SentenceRelevance:
@@ -113,6 +114,24 @@ class Pipeline:
         found = self.retriever.retrieve(f"{' '.join(missing)} {profile.query}", 3, mode="bm25", where=where, keyword=keyword)
         return [p for p in found if p.chunk_id not in have and len(names_missing_from(missing, [p])) < len(missing)][:2]
 
+    def _rare_word_passages(self, profile: QuestionProfile, passages: list, where: dict[str, Any] | None, keyword) -> list:
+        """A passage for the question's rare words when no retrieved passage holds any of them.
+
+        "Who was the Chelsea defender on the receiving end of James Beattie's headbutt?": the
+        passages about Chelsea and Beattie that the embedding finds first never mention the
+        headbutt; the one article that does, with the question's names in it, is the one asked about.
+        """
+        from .extractive import names_missing_from
+
+        held = {t for p in passages for t in terms(p.text)}
+        rare = [t for t in profile.focus if keyword.df.get(t) and keyword.idf(t) >= self.settings.rare_word_idf]
+        if not rare or set(rare) & held:
+            return []
+        have = {p.chunk_id for p in passages}
+        found = self.retriever.retrieve(f"{' '.join(rare)} {profile.query}", 3, mode="bm25", where=where, keyword=keyword)
+        return [p for p in found if p.chunk_id not in have and set(rare) & set(terms(p.text))
+                and not names_missing_from(profile.required_names, [p])][:1]
+
     def ask(self, question: str, history: Sequence[Turn | str] = (), *, top_k: int | None = None,
             mode: Mode | None = None, where: dict[str, Any] | None = None) -> Answer:
         """Answer one question; ``history`` is the conversation before it (turns, or bare questions)."""
@@ -140,6 +159,7 @@ class Pipeline:
         passages = self.retriever.retrieve(profile.query, top_k or self.settings.top_k, mode=mode, where=where,
                                            vector=None if vector is None else vector.tolist(), keyword=keyword)
         passages += self._name_passages(profile, passages, where, keyword)
+        passages += self._rare_word_passages(profile, passages, where, keyword)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         answer = None

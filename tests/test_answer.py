@@ -452,6 +452,25 @@ def _pipeline_over(tmp_path: Path, embedder, articles: dict[str, str]) -> Pipeli
     return Pipeline(settings)
 
 
+def test_a_rare_question_word_no_retrieved_passage_holds_brings_in_the_passage_that_does(tmp_path: Path, embedder):
+    # With one passage retrieved, the embedding prefers the article that names Brackley and Chelsea most; only
+    # the other says "headbutt". (rare_word_idf is set for two documents: in the 10,000 chunks of seeds + BBC,
+    # 5 is about one chunk in 150.)
+    articles = {
+        "return.txt": ("Brackley back for Chelsea clash\n\nEverton striker Tom Brackley returns for the Chelsea game on Saturday "
+                       "after his ban. Brackley has scored against Chelsea in each of his last three games, and the Chelsea "
+                       "defence knows him well.\n"),
+        "discipline.txt": ("Moyes U-turn on striker\n\nEverton's manager will now discipline Tom Brackley for the headbutt on "
+                           "Piet Gallo of Chelsea, the club said on Monday.\n"),
+    }
+    _pipeline_over(tmp_path, embedder, articles)
+    question = "Which Chelsea player was on the receiving end of Tom Brackley's headbutt?"
+    answer = Pipeline(Settings.load(index_dir=tmp_path / "index", rare_word_idf=0.5)).ask(question, top_k=1)
+    assert "Piet Gallo" in answer.text and [s.doc_id for s in answer.sources] == ["discipline.txt"], answer.text
+    # a word the corpus does not hold rarely brings nothing in
+    assert Pipeline(Settings.load(index_dir=tmp_path / "index", rare_word_idf=99.0)).ask(question, top_k=1).abstained
+
+
 def test_what_an_address_to_a_model_introduces_is_not_quoted(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"lighthouse.txt": (
         "Lighthouse keeper retires\n\nThe lighthouse keeper of Port Ellen retired on Friday after forty years.\n"
