@@ -50,6 +50,8 @@ class ReaderSettings(BaseModel):
     unnamed: float = Field(0.5, ge=0, le=1, description="Score factor for a sentence whose passage does not mention the question's names.")
     missing_names: float = Field(0.0, ge=0, le=1, description="Share of the question's names a passage may lack and still be about its subject.")
     fragment: float = Field(0.6, ge=0, le=1, description="Score factor for headlines and fragments (short, no closing punctuation).")
+    asking: float = Field(0.6, ge=0, le=1, description="Score factor for a sentence that asks a question (\"what would happen if he "
+                          "put six of them together?\"): an article's questions rarely state the answer.")
     semantic_pool: int = Field(6, ge=1, le=64, description="Best sentences by words whose embedding similarity is computed.")
     min_evidence: float = Field(0.85, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")
     min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")

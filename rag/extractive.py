@@ -425,6 +425,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             n_words = len(text.split())
             if n_words < 6 or not re.search(r"[.!?\"”’)]$", text):
                 score *= cfg.fragment  # headlines and section titles rarely state the answer
+            if re.search(r"\?[\"”’)]*$", text):
+                score *= cfg.asking
             scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share, named, in_context, answers,
                                     spoken=spoken))
     scored.sort(key=lambda c: -c.score)

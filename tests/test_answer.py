@@ -410,6 +410,21 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     assert names_missing_from(["French", "Canadian"], [passage("The USB stick holds the plans.")]) == ["French", "Canadian"]
 
 
+def test_a_question_the_article_asks_does_not_outrank_the_sentence_that_states_the_answer():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+    from rag.retrieval import Passage
+
+    text = ("The Zetaband Project began in Warsaw. The project uses six Nintendo GameBoys to make its sounds. "
+            "Its founder once asked: if one GameBoy can make music, what could the Zetaband Project do with more?")
+    passages = [Passage("c1", "blip.txt", "blip.txt", "Blip-pop", "", text, 0, len(text))]
+    profile = analyze("How many GameBoys does the Zetaband Project use to make its music?")
+    assert candidates(profile, passages, None, ReaderSettings())[0].text.startswith("The project uses six")
+    # (it shares more of the question's words: only its being a question sets it back)
+    assert candidates(profile, passages, None, ReaderSettings(asking=1.0))[0].text.startswith("Its founder once asked")
+
+
 def test_a_forename_the_articles_leave_out_is_not_an_unknown_name():
     from rag.extractive import read
     from rag.question import analyze
