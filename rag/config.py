@@ -52,6 +52,9 @@ class ReaderSettings(BaseModel):
     fragment: float = Field(0.6, ge=0, le=1, description="Score factor for headlines and fragments (short, no closing punctuation).")
     asking: float = Field(0.6, ge=0, le=1, description="Score factor for a sentence that asks a question (\"what would happen if he "
                           "put six of them together?\"): an article's questions rarely state the answer.")
+    carried_share: float = Field(0.4, ge=0, le=1.01, description="Share of the question's terms (or of its focus) in a sentence at which "
+                                 "the next one, opening on a focus word (\"The attack made…\"), answers a typed question with a value of its own "
+                                 "(above 1: off).")
     semantic_pool: int = Field(6, ge=1, le=64, description="Best sentences by words whose embedding similarity is computed.")
     min_evidence: float = Field(0.85, ge=0, le=2, description="Abstain when the best sentence's evidence (focus coverage and similarity) is below this.")
     min_focus: float = Field(0.2, ge=0, le=1, description="Share of the question's focus (non-name) terms, by weight, that an answer sentence must hold, unless its similarity clears min_similarity.")

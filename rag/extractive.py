@@ -112,6 +112,8 @@ STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 # answered in per cent, "by how much" in any unit.
 _QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money": ("money",),
                      "amount": ("money", "percent")}
+# A sentence that goes on about a thing the one before named: "The attack made…", "This inquiry…".
+_GOES_ON = re.compile(r"(?:The|This|That|These|Those)\s+([a-z][\w-]+)\b")
 _CLAUSE = re.compile(r"\s*[,;:—–][”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
 _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
@@ -140,6 +142,9 @@ class Candidate:
     answers: tuple[tuple[int, int], ...]  # spans stating the asked type, in words new to the question
     similarity: float | None = None  # embedding cosine to the question, where computed
     spoken: bool = False  # the asked speaker says something here ("The RAC welcomed the news, calling it…")
+    # It goes on about the asked thing from the sentence before, which is about it: "In early October a
+    # denial-of-service attack was mounted on the site. The attack made it unusable for about five hours."
+    carried: bool = False
 
     @property
     def typed(self) -> bool:
@@ -382,12 +387,13 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         # "How did X react to Y?": X's words in an article about Y answer, whatever verb they use.
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
         planted = set(planted_sentences(passage.text))
-        previous = ""
+        previous, previous_share = "", 0.0
         for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
             # A sentence is about the question's subject when it, or the one it follows ("He said…"), names it.
             names_here = not name_terms or bool(name_terms & set(terms(f"{previous} {text}")))
-            previous = text
+            previous, before_share = text, previous_share
+            previous_share = 0.0
             if (start, end) in planted:
                 continue  # instructions planted in an article (and what they introduce) are not facts to quote
             # a "call for" a halt is a demand, not the phone call asked about (unless a demand is asked for)
@@ -401,6 +407,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             said = _same_things(sentence_terms)
             coverage = _share(weights, said)
             focus_share = _share(focus, said) if focus else coverage
+            previous_share = max(coverage, focus_share)
+            opening = _GOES_ON.match(text)
+            carried = (before_share >= cfg.carried_share and opening is not None
+                       and _mentions((terms(opening.group(1)) or [""])[0], set(profile.focus)))
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
             if answers and kind in _MEASURED:
@@ -428,7 +438,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             if re.search(r"\?[\"”’)]*$", text):
                 score *= cfg.asking
             scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share, named, in_context, answers,
-                                    spoken=spoken))
+                                    spoken=spoken, carried=carried))
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -457,6 +467,8 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
         return True  # the asked speaker's words in an article about the asked topic
+    if typed_kind and c.carried and c.context >= cfg.min_context:
+        return True  # the asked value, said of the thing the sentence before is about
     if followup and c.typed and c.context >= cfg.followup_context:
         # "Where did he go next?", "And when is it going out on air?": a new place (date, figure) stated in
         # the passage the conversation is about, whatever verb it uses ("will broadcast on 18 December")

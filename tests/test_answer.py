@@ -486,6 +486,19 @@ def test_a_rare_question_word_no_retrieved_passage_holds_brings_in_the_passage_t
     assert Pipeline(Settings.load(index_dir=tmp_path / "index", rare_word_idf=99.0)).ask(question, top_k=1).abstained
 
 
+def test_the_asked_value_may_be_said_of_the_thing_the_sentence_before_is_about(tmp_path: Path, embedder):
+    _pipeline_over(tmp_path, embedder, {"site.txt": (
+        "Harbourline site blocks overseas visits\n\nThe Harbourline party website is turning away visitors from abroad. "
+        "In early October a denial-of-service attack was mounted on the Harbourline website from thousands of PCs. "
+        "The attack made the site unusable for about five hours. The engineers took three days to restore the archive.\n")})
+    question = "For how long did the October denial-of-service attack knock the Harbourline website out?"
+    answer = Pipeline(Settings.load(index_dir=tmp_path / "index")).ask(question)
+    assert answer.text.startswith("The attack made the site unusable for about five hours"), answer.text
+    # on its own, the sentence with the value shares too little of the question to answer it
+    off = Settings.load(index_dir=tmp_path / "index", reader={"carried_share": 1.01})
+    assert Pipeline(off).ask(question).abstained
+
+
 def test_what_an_address_to_a_model_introduces_is_not_quoted(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"lighthouse.txt": (
         "Lighthouse keeper retires\n\nThe lighthouse keeper of Port Ellen retired on Friday after forty years.\n"
