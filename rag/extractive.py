@@ -79,7 +79,7 @@ TYPE_PATTERNS["reason"] = re.compile(
 # ("traffic increased fourfold", "profits doubled"): what "what share" and "by how much" are answered with.
 _SHARE_WORDS = (r"\b(?:half|a third|one third|a quarter|one quarter|a fifth|one fifth|two-thirds|three-quarters|two thirds|three quarters"
                 rf"|(?:one|two|three|\d+) (?:in|out of) (?:{_NUMBER_WORDS}|\d+))\b")
-_FACTOR_WORDS = r"\b(?:[a-z]+-?fold|doubled|tripled|trebled|quadrupled|halved)\b"
+_FACTOR_WORDS = rf"\b(?:(?:\d+|{_NUMBER_WORDS})-?fold|doubled|tripled|trebled|quadrupled|halved)\b"  # not "scaffold"
 TYPE_PATTERNS["amount"] = re.compile("|".join(p.pattern for p in (TYPE_PATTERNS["money"], TYPE_PATTERNS["count"]))
                                      + f"|{_SHARE_WORDS}|{_FACTOR_WORDS}", re.I)
 TYPE_PATTERNS["percent"] = re.compile(f"{_SHARE_WORDS}|{_FACTOR_WORDS}", re.I)
@@ -368,6 +368,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set())
     asked_names = _asked_names(profile)
+    focus_terms = set(profile.focus)
     missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
                   for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
@@ -410,7 +411,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             previous_share = max(coverage, focus_share)
             opening = _GOES_ON.match(text)
             carried = (before_share >= cfg.carried_share and opening is not None
-                       and _mentions((terms(opening.group(1)) or [""])[0], set(profile.focus)))
+                       and _mentions((terms(opening.group(1)) or [""])[0], focus_terms))
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
             if answers and kind in _MEASURED:

@@ -362,6 +362,7 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     ("amount", "By how much did traffic on the Zeta network grow on launch day?",
      "Traffic on the Zeta network increased fourfold on launch day.", ["fourfold"]),
     ("amount", "By how much did profits rise?", "Profits doubled to £3m.", ["£3m"]),  # a stated sum first
+    ("amount", "By how much did the repair bill rise?", "The repair bill for the scaffold rose.", []),  # a word, not a factor
 ])
 def test_a_share_or_a_factor_in_words_answers_a_quantity_question(kind, question, text, expected):
     from rag.extractive import _answer_spans
