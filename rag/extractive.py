@@ -23,7 +23,8 @@ from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
 from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms, words
+from .text import (NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
+                   without_possessive, words)
 
 Relevance = Callable[[list[str]], list[float]]
 
@@ -255,7 +256,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         if kind == "date" and "will" in question_words and _PAST_DATE.search(m.group(0)):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
         if kind == "organisation" and new and all(
-                w in people or w in question_words for w in (re.sub(r"['’]s$", "", w) for w in words(m.group(0)))
+                w in people or w in question_words for w in map(without_possessive, words(m.group(0)))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
         if kind == "person" and (set(words(m.group(0))) & ORG_HEADS or words(m.group(0))[-1] in _TITLES):
@@ -320,10 +321,7 @@ def _question_words(profile: QuestionProfile) -> set[str]:
     previous answer of a follow-up that asks for the same kind of thing again ("Who does she play
     next?" is not answered by whom she beat): an answer span must state something these do not."""
     said = set(words(f"{profile.standalone} {profile.told}"))
-    return said | {_POSSESSIVE.sub("", w) for w in said}
-
-
-_POSSESSIVE = re.compile(r"['’]s$")
+    return said | {without_possessive(w) for w in said}
 
 
 def _same_stem(word: str, others: set[str]) -> bool:
@@ -411,7 +409,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             previous_share = max(coverage, focus_share)
             opening = _GOES_ON.match(text)
             carried = (before_share >= cfg.carried_share and opening is not None
-                       and _mentions((terms(opening.group(1)) or [""])[0], focus_terms))
+                       and _mentions_word(opening.group(1), focus_terms))
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
             if answers and kind in _MEASURED:
@@ -617,6 +615,11 @@ def _mentions(term: str, present: set[str]) -> bool:
     return term in _same_things(present)
 
 
+def _mentions_word(word: str, present: set[str]) -> bool:
+    """``word`` (by its stem), or another word for the same thing, is among ``present``."""
+    return _mentions((terms(word) or [""])[0], present)
+
+
 def _names_focus(c: Candidate, profile: QuestionProfile) -> bool:
     """The sentence holds a focus word of the question, or another word for it ("the conversation"
     for "on the phone")."""
@@ -705,6 +708,7 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
     two checks are for a side of a conflict (given its ``passage``), not for a sentence the reader weighs
     in its own passage, whose retrieval and names checks already tie it to the subject."""
     by_word, asked = asked_names  # (see _asked_names)
+    focus = set(profile.focus)
     before = text[:q.start]
     # ("The man who was Alex Ferguson's assistant … won seven titles": names describing an unnamed subject)
     if not _DESCRIBED_SUBJECT.match(text):
@@ -713,14 +717,14 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
         pairs = re.finditer(r"(?<=.)\b([A-Z][A-Za-z]+)\s+([a-z]+)\b", before) if passage is not None else ()
         for m in pairs:  # not the sentence's first word
             name = m.group(1).lower()  # not a day ("on Friday after forty years")
-            if name not in asked and not _CALENDAR.fullmatch(name) and _mentions((terms(m.group(2)) or [""])[0], set(profile.focus)):
+            if name not in asked and not _CALENDAR.fullmatch(name) and _mentions_word(m.group(2), focus):
                 return True
         # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
         # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)
         claim = _REPORTED.split(before)[-1]
-        named = {_POSSESSIVE.sub("", w.lower()) for w in _named_in(claim)}
+        named = {without_possessive(w.lower()) for w in _named_in(claim)}
         # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
-        measures_asked = q.head is not None and _mentions((terms(q.head) or [""])[0], set(profile.focus))
+        measures_asked = q.head is not None and _mentions_word(q.head, focus)
         if named and by_word and not named & asked and not measures_asked:
             return True
     if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:

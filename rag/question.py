@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .quantities import CURRENCY_WORD, extract as quantities_in
-from .text import QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms
+from .text import QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms, without_possessive
 
 # Expected answer types, tried in order: the first rule that matches wins. Order is what
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
@@ -315,7 +315,7 @@ def _people_in(previous: str, question: str) -> list[str]:
         r"(?<![\w.])[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)*", previous) if m.start() > 0]
     people = []  # (start, end, name without titles or possessive)
     for at, name in found:
-        person = _without_titles(re.sub(r"['’]s$", "", name))
+        person = _without_titles(without_possessive(name))
         if not person or re.search(r"\b(?:in|at|the|on|from|to)\s+$", previous[max(0, at - 6):at]):
             continue
         people.append((at, at + len(name), person))
@@ -382,11 +382,11 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     standalone, referent, context, told = resolve(question, history)
     parts = split_parts(question)
     types = tuple(dict.fromkeys(answer_type(p) for p in parts))
-    own_names = [re.sub(r"['’]s$", "", n) for n in proper_names(question)]
+    own_names = [without_possessive(n) for n in proper_names(question)]
     # The referent's words, as names: "Philip Pullman's His Dark Materials" gives Philip, Pullman, Dark,
     # Materials (a function word in a title is no name to look for).
     # A hyphenated name is two names, as in the question's own ("Kilroy-Silk": Kilroy, Silk).
-    referent_names = [re.sub(r"['’]s$", "", w) for w in re.split(r"[\s-]+", referent) if w and w.lower() not in STOPWORDS]
+    referent_names = [without_possessive(w) for w in re.split(r"[\s-]+", referent) if w and w.lower() not in STOPWORDS]
     names = tuple(dict.fromkeys([*own_names, *referent_names]))
     name_terms = {t for n in names for t in terms(n)} | {w.lower() for w in names}
     all_terms = tuple(question_terms(standalone if referent else question))

@@ -47,6 +47,14 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def without_possessive(word: str) -> str:
+    """ "Italy's" -> "Italy" (a name or a word; any other word as it is)."""
+    return _POSSESSIVE.sub("", word)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word and number tokens ("2.5", "ceasefire", "putin's")."""
     return [w.replace("’", "'") for w in _TOKEN.findall(text.lower())]
