@@ -158,6 +158,15 @@ class Candidate:
 
 
 _DEMONYM = re.compile(r"(?:ian|ish|ese|an|i)$")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def _is_demonym_of(word: str, country: str) -> bool:
+    """"Israeli" of "Israel", "Iranian" of "Iran" (not "Iraqi"), "Italian" of "Italy", "Chinese" of "China"."""
+    stem = country[:-1] if country[-1] in "aeiouy" else country
+    return len(stem) >= 3 and word != country and word.startswith(stem) and bool(_DEMONYM.search(word.lower()))
+
+
 # Nationalities (and countries) that articles name in a form sharing no stem with them ("American": "the U.S.").
 _NATION_OF = {nationality: re.compile(pattern) for nationality, pattern in {
     "american": r"\bU\.?S\.?(?:A\.?)?(?=\W)|\bAmerica\b|\bWashington\b", "british": r"\bU\.?K\.?(?=\W)|\bBritain\b|\bLondon\b",
@@ -172,10 +181,12 @@ _NATION_OF = {nationality: re.compile(pattern) for nationality, pattern in {
 
 def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> list[str]:
     """The ``names`` that none of ``passages`` mentions, even spelled a little differently
-    ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them."""
+    ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them. A passage's headline counts:
+    it names what the whole article is about ("Israeli economy picking up pace")."""
     from difflib import SequenceMatcher
 
-    seen = {t for p in passages for t in terms(p.text)}
+    texts = [f"{p.title}\n{p.text}" for p in passages]
+    seen = {t for text in texts for t in terms(text)}
     missing = []
     for name in names:
         if name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS:
@@ -186,8 +197,10 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
         term = max(name_terms, key=len)  # a name of several terms ("U.S.", "Kilroy-Silk") by its longest
         if _DEMONYM.search(term) and any(t[:4] == term[:4] for t in seen):
             continue  # "Norwegian" in the question, "Norway" in the article
+        if any(_is_demonym_of(w, name) for text in texts for w in _CAPITALISED.findall(text)):
+            continue  # "Israel" in the question, "the Israeli economy" in the article
         nation = _NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"
-        if nation and any(nation.search(p.text) for p in passages):
+        if nation and any(nation.search(text) for text in texts):
             continue  # "American" in the question, "the U.S." in the article
         if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):
             missing.append(name)

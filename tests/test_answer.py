@@ -409,6 +409,17 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     assert names_missing_from(["Britain"], [passage("The console costs £99 in the UK.")]) == []
     # A nationality the articles do not name by any form is still missing ("US" inside a word is not the U.S.).
     assert names_missing_from(["French", "Canadian"], [passage("The USB stick holds the plans.")]) == ["French", "Canadian"]
+    # A country asked about by name, and written of by its people's name ("Israel's strike": "Israeli economy")
+    strike = passage("The Israeli economy grew despite a strike by about 400,000 public sector workers.")
+    assert names_missing_from(["Israel"], [strike]) == []
+    assert names_missing_from(["Italy", "China"], [passage("Italian and Chinese firms bid for the contract.")]) == []
+    # but not a neighbour's nationality that starts like it
+    assert names_missing_from(["Iran"], [passage("The Iraqi minister flew home.")]) == ["Iran"]
+    # A passage's headline names what its article is about, when the passage itself does not.
+    later = Passage("c2", "economy.txt", "economy.txt", "Israeli economy picking up pace", "",
+                    "Growth came despite a strike by about 400,000 public sector workers.", 0, 70)
+    assert names_missing_from(["Israel"], [later]) == []
+    assert names_missing_from(["Israel"], [passage(later.text)]) == ["Israel"]
 
 
 def test_a_question_the_article_asks_does_not_outrank_the_sentence_that_states_the_answer():
