@@ -682,7 +682,8 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                 or claims and not names(claims[0][0]) & names(cand)):
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
-                   and _of_asked_thing(q, cand, profile) and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])]
+                   and _of_asked_thing(q, cand, profile) and not _a_goal(q, cand.text)
+                   and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])]
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)
@@ -702,6 +703,17 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     found = Conflict(kind, tuple({"value": " / ".join(dict.fromkeys(q.surface for _, q in group)),
                                   "sources": [c.passage for c, _ in group]} for group in groups))
     return sentences, found
+
+
+# Words that make the value after them something wanted, not something that happened: "I've got to
+# run under 10 seconds", "it aims to cut costs by 10%".
+_GOAL = re.compile(r"\b(?:(?:have|has|'ve|’ve) got to|(?:need|needs|want|wants|hope|hopes|aim|aims|aiming|hoping|plan|plans)"
+                   r" to|must|targets?(?: of)?)\b[^.;:!?]{0,40}$", re.I)
+
+
+def _a_goal(q: Quantity, text: str) -> bool:
+    """A value someone wants, needs or aims at, not one a source reports: not a side of a disagreement."""
+    return bool(_GOAL.search(text[max(0, q.start - 60):q.start]))
 
 
 def _asked_names(profile: QuestionProfile) -> tuple[set[str], set[str]]:

@@ -566,6 +566,20 @@ def test_a_conflict_side_states_the_value_of_the_asked_thing_not_another_s(tmp_p
     assert expected in answer.text and not answer.conflicts, answer.text
 
 
+@pytest.mark.parametrize("text, goal", [
+    ("I've got to run under 10 seconds (for 100m), he said.", True),  # a sprinter's aim, not the relay's time
+    ("The firm aims to cut its costs by 10% next year.", True),
+    ("Ministers must find £2bn before April.", True),
+    ("The quartet won the relay in 38.07 seconds.", False),
+    ("The firm cut its costs by 10%, it said.", False),
+])
+def test_a_value_someone_wants_is_not_a_side_of_a_disagreement(text: str, goal: bool):
+    from rag.extractive import _a_goal
+    from rag.quantities import extract
+
+    assert _a_goal(extract(text)[0], text) is goal
+
+
 def test_the_asked_thing_may_be_named_in_other_words(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {
         "geneva.txt": "Arland and Belmark meet in Geneva\n\nDelegations from Arland and Belmark met in Geneva on Monday. "
