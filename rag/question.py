@@ -58,7 +58,10 @@ def _asked(wh: str) -> str:
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
     ("duration", rf"\bhow long\b(?!\s+ago)|\b(?:how much|what amount of) time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
-                 rf"|\bwhat (?:length|period)\b"),
+                 rf"|\bwhat (?:length|period)\b"
+                 # a race's time: how long it took ("What time did the relay squad run?"), not the time of day
+                 r"|\bwhat time (?:did|does|do|will|has|have|had) [^?]*\b(?:run|ran|clock|clocked|swim|swam|record|post|cover)\b"
+                 r"|\b(?:winning|finishing|qualifying|record|race|personal best) time\b"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat (?:was|is|were|are|will be) (?:[\w'’-]+ ){0,3}(?:growth|inflation|unemployment|jobless|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"

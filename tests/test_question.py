@@ -120,6 +120,11 @@ ANSWER_TYPE_CASES = [
     ("What time did the two leaders begin their phone conversation?", "time"),
     ("At what time will polls close in Scotland?", "time"),
     ("What time is the rocket launch scheduled for?", "time"),
+    ("What time did the meeting finish?", "time"),
+    # a race's time is how long it took, not the time of day
+    ("What time did the relay squad run to win Olympic gold?", "duration"),
+    ("What time did Holmes clock in the 800m final?", "duration"),
+    ("What was her winning time in the marathon?", "duration"),
     ("What was the score when Johansson beat Dent in the final?", "score"),
     ("By what score did Chelsea beat Arsenal?", "score"),
     # role: a person's title or job (answered by the words beside their name)
