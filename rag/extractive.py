@@ -258,41 +258,56 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
-    ] + [(m.start(), m.end()) for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}", text)] + [
+    ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}", text)] + [
         m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
     spans = []
     for m in pattern.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        start, end = m.span()
+        if kind == "person":
+            start = _after_title(start, end, text)
+        if any(a <= start < b for a, b in taken):
             continue
-        span_words = [w for w in words(m.group(0)) if w not in _PLACE_WORDS]  # "on the Black Sea": black, sea
+        found = text[start:end]
+        span_words = [w for w in words(found) if w not in _PLACE_WORDS]  # "on the Black Sea": black, sea
         new = [w for w in span_words if w not in question_words and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
-        if kind == "date" and "will" in question_words and _PAST_DATE.search(m.group(0)):
+        if kind == "date" and "will" in question_words and _PAST_DATE.search(found):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
         if kind == "organisation" and new and all(
-                w in people or w in question_words for w in map(without_possessive, words(m.group(0)))
+                w in people or w in question_words for w in map(without_possessive, words(found))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
-        if kind == "person" and (set(words(m.group(0))) & ORG_HEADS or words(m.group(0))[-1] in _TITLES):
+        if kind == "person" and (set(words(found)) & ORG_HEADS or words(found)[-1] in _TITLES):
             continue  # "Lionhead Studios", "United States President": not a person's name
-        if kind == "person" and (re.match(r"[A-Z]{2,}\b", m.group(0)) or any(_CALENDAR.fullmatch(w) for w in words(m.group(0)))):
+        if kind == "person" and (re.match(r"[A-Z]{2,}\b", found) or any(_CALENDAR.fullmatch(w) for w in words(found))):
             continue  # "BBC Sport": an acronym heads an organisation's name; "Last April": a time, not a person
-        if kind == "person" and _BEFORE_A_NAME.match(text, m.end()):
+        if kind == "person" and _BEFORE_A_NAME.match(text, end):
             continue  # "Double Olympic champion Kelly Holmes", "Former Southampton manager…": words before a name
-        if kind == "person" and set(words(m.group(0))) & {n.lower() for n in names}:
+        if kind == "person" and set(words(found)) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "place" and len(new) < len(span_words):
             continue  # "in Saudi Arabia" for "which Saudi city": the place the question names, not the one asked
         if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):
             continue  # "in May", "on Monday": times, not places
-        if kind == "place" and re.match(r"\w+\s+the\s", m.group(0)) and re.match(r"\s+[a-z]+s\b", text[m.end():]):
+        if kind == "place" and re.match(r"\w+\s+the\s", found) and re.match(r"\s+[a-z]+s\b", text[end:]):
             continue  # "in the Matrix movies", "in the Carry On films": a name used as a modifier, not a place
-        if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", m.group(0), re.I):
+        if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", found, re.I):
             continue  # "on what date?" is not answered by "next month"
-        if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, m.start() - 8):m.start()]):
+        if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, start - 8):start]):
             continue  # "the Middle East", "in Saudi Arabia": places, not people
-        if new and not (kind in {"person", "organisation", "place"} and m.start() == 0 and len(m.group(0).split()) == 1):
-            spans.append((m.start(), m.end()))
+        if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):
+            spans.append((start, end))
     return tuple(spans)
+
+
+_TITLE_WORDS = _DESCRIBING | _TITLES
+
+
+def _after_title(start: int, end: int, text: str) -> int:
+    """Where the name in a capitalised run starts: after its last title ("Deputy High Court Judge Richard
+    Mawrey" names Richard Mawrey, and "Court" in his title does not make him an organisation)."""
+    found = list(re.finditer(r"\S+", text[start:end]))
+    titles = [i for i, w in enumerate(found[:-2]) if w.group(0).lower() in _TITLE_WORDS]
+    return start + found[titles[-1] + 1].start() if titles else start
 
 
 _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})

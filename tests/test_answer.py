@@ -372,6 +372,23 @@ def test_a_share_or_a_factor_in_words_answers_a_quantity_question(kind, question
     assert [text[a:b] for a, b in _answer_spans(kind, text, set(words(question)), extract(text))] == expected
 
 
+@pytest.mark.parametrize("question, text, expected", [
+    # the name after a title that holds an organisation's word ("Court") is still a person's name
+    ("Which judge is presiding over the case?", "Deputy High Court Judge Richard Mawrey QC told the hearing.",
+     ["Richard Mawrey"]),
+    ("Who will manage the side?", "Manchester United Manager Alex Ferguson named his team.", ["Alex Ferguson"]),
+    # no title in the run: the whole run, and an organisation's name is not a person's
+    ("Who criticised the plan?", "Gordon Brown criticised the plan.", ["Gordon Brown"]),
+    ("Who made the game?", "Lionhead Studios made the game.", []),
+])
+def test_a_person_s_name_follows_their_title(question, text, expected):
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    assert [text[a:b] for a, b in _answer_spans("person", text, set(words(question)), extract(text))] == expected
+
+
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
     from rag.extractive import _answer_spans
     from rag.quantities import extract
