@@ -237,6 +237,8 @@ def people_in(passages: Sequence[Passage]) -> frozenset[str]:
 
 
 # The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
+# The kinds of place a question asks for several of by name ("which two countries").
+_PLACE_NOUNS = frozenset("cities countries regions towns states capitals nations".split())
 _PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
 
 
@@ -296,6 +298,13 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):
             spans.append((start, end))
+    if kind == "place" and not spans and question_words & _PLACE_NOUNS & set(words(text)):
+        # "Which two countries…?": "Sri Lanka and the Maldives are the two countries…" names them without "in".
+        # (One place is most often stated with its preposition, and another place named beside the asked
+        # kind, "lives in the town of Dunmere", would stand against it.)
+        spans = [m.span() for m in TYPE_PATTERNS["organisation"].finditer(text) if m.start() > 0 or len(m.group(0).split()) > 1
+                 if any(w not in question_words and not _same_stem(w, question_words) and not _CALENDAR.fullmatch(w)
+                        for w in words(m.group(0)) if w not in _PLACE_WORDS)]
     return tuple(spans)
 
 

@@ -77,7 +77,10 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
               r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many " + CURRENCY_WORD.pattern
               # "What pre-tax profit did BA make?", "How big a loss did LG Card report?": a sum, however it is asked
               + r"|\bwhat (?:[a-z-]+ )?(?:profits?|revenues?|turnover|earnings)\b"
-              r"|\bhow (?:big|large|small) (?:a |an )?(?:[a-z-]+ )?(?:profit|loss|revenue|turnover|debt)\b"),
+              r"|\bhow (?:big|large|small) (?:a |an )?(?:[a-z-]+ )?(?:profit|loss|revenue|turnover|debt)\b"
+              # "What has Sri Lanka put its rebuilding bill at?": the sum an estimate puts a cost at
+              r"|\bwhat (?:has|have|had|did|does|do) [^?]*\b(?:put|estimated?|valued?|priced?) [^?]*\b(?:bill|cost|costs|damage|losses"
+              r"|price|value|budget)\s+at\s*\??$"),
     ("money", r"\bin " + CURRENCY_WORD.pattern + r"\s*\??$"),
     ("frequency", r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b"),  # "every 10 seconds", "twice a year"
     ("count", r"\bhow old\b|\bat what age\b|\bhow many\b(?!\s+\w+\s+ago)|\bwhat (?:number|total) of\b|\bthe number of\b|\bwhat number\b"

@@ -389,6 +389,24 @@ def test_a_person_s_name_follows_their_title(question, text, expected):
     assert [text[a:b] for a, b in _answer_spans("person", text, set(words(question)), extract(text))] == expected
 
 
+@pytest.mark.parametrize("question, text, expected", [
+    # the places asked for by their kind ("countries"), named as the subject, with no "in" before them
+    ("Which two countries does the bank fear will suffer lasting damage?",
+     "Sri Lanka and the Maldives are the two countries the bank fears will suffer lasting damage.", ["Sri Lanka", "Maldives"]),
+    # but not the places the question names, nor Europe for "which European countries"
+    ("Besides Britain and France, which European countries have pledged troops?",
+     "Britain and France have pledged troops and are trying to enlist other countries across Europe.", []),
+    # nor any capitalised name where the sentence does not speak of the asked kind of place
+    ("Which two countries will host the games?", "Jones and Smith are the two leaders of the bid.", []),
+])
+def test_asked_places_may_be_named_without_a_preposition(question, text, expected):
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    assert [text[a:b] for a, b in _answer_spans("place", text, set(words(question)), extract(text))] == expected
+
+
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
     from rag.extractive import _answer_spans
     from rag.quantities import extract

@@ -121,6 +121,9 @@ ANSWER_TYPE_CASES = [
     ("At what time will polls close in Scotland?", "time"),
     ("What time is the rocket launch scheduled for?", "time"),
     ("What time did the meeting finish?", "time"),
+    # what an estimate puts a cost at is a sum
+    ("What has Sri Lanka put its rebuilding bill at?", "money"),
+    ("What did the insurers estimate the storm damage at?", "money"),
     # a race's time is how long it took, not the time of day
     ("What time did the relay squad run to win Olympic gold?", "duration"),
     ("What time did Holmes clock in the 800m final?", "duration"),
