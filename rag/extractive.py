@@ -288,8 +288,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "place" and len(new) < len(span_words):
             continue  # "in Saudi Arabia" for "which Saudi city": the place the question names, not the one asked
-        if kind == "place" and new and all(_CALENDAR.fullmatch(w) for w in new):
-            continue  # "in May", "on Monday": times, not places
+        if kind in {"place", "organisation"} and new and all(_CALENDAR.fullmatch(w) for w in new):
+            continue  # "in May", "on Monday": times, not places (nor the charity or the film asked for)
         if kind == "place" and re.match(r"\w+\s+the\s", found) and re.match(r"\s+[a-z]+s\b", text[end:]):
             continue  # "in the Matrix movies", "in the Carry On films": a name used as a modifier, not a place
         if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", found, re.I):

@@ -407,6 +407,29 @@ def test_asked_places_may_be_named_without_a_preposition(question, text, expecte
     assert [text[a:b] for a, b in _answer_spans("place", text, set(words(question)), extract(text))] == expected
 
 
+def test_a_day_or_a_month_is_not_an_organisation_s_name():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    asked = set(words("Which charity's fundraising dinner has brought the presenter to London?"))
+    for text, expected in [("The dinner, on Tuesday, is expected to draw 800 guests.", []),
+                           ("He will speak at a dinner for the United Jewish Israel Appeal in May.", ["United Jewish Israel Appeal"])]:
+        assert [text[a:b] for a, b in _answer_spans("organisation", text, asked, extract(text))] == expected
+
+
+@pytest.mark.parametrize("text, surface, years", [
+    ("Villa want a new three-and-a-half-year contract with him.", "three-and-a-half-year", 3.5),
+    ("The talks lasted two and a half years.", "two and a half years", 2.5),
+    ("He signed a two-year deal.", "two-year", 2.0),
+])
+def test_a_half_in_a_duration_is_counted_however_it_is_joined(text: str, surface: str, years: float):
+    from rag.quantities import DURATION_UNITS, extract
+
+    [duration] = [q for q in extract(text) if q.kind == "duration"]
+    assert (duration.surface, duration.value / DURATION_UNITS["year"], duration.bound) == (surface, years, "=")
+
+
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
     from rag.extractive import _answer_spans
     from rag.quantities import extract
