@@ -14,7 +14,7 @@ DURATION_UNITS = {"second": 1 / 60, "minute": 1, "hour": 60, "day": 1440, "week"
 _NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_WORDS[w]), key=len, reverse=True))
 _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"
 DURATION = re.compile(
-    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>\s+and\s+a\s+half)?(?P<sep>[\s-]+)"
+    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<sep>[\s-]+)"
     rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
     rf"(?:-(?:long|old))?(?:[\s-]+(?P<head>[a-z]+))?",
     re.I,
