@@ -237,6 +237,8 @@ def people_in(passages: Sequence[Passage]) -> frozenset[str]:
 
 
 # The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
+_AGE = re.compile(rf"\b(?:\d{{1,3}}|{_NUMBER_WORDS})(?:-|\s+)years?(?:-|\s+)old\b|\bage[ds]?\s+(?:of\s+)?(?:\d{{1,3}}|{_NUMBER_WORDS})\b"
+                  r"|(?<=[A-Za-z]),\s+\d{1,3},", re.I)
 # The kinds of place a question asks for several of by name ("which two countries").
 _PLACE_NOUNS = frozenset("cities countries regions towns states capitals nations".split())
 _PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
@@ -298,6 +300,10 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):
             spans.append((start, end))
+    if kind == "count" and ("how" in question_words and "old" in question_words or "age" in question_words):
+        # "How old is he?" is answered by an age ("the 23-year-old", "aged 23", "Jones, 31,"), not "three penalties"
+        ages = [m.span() for m in _AGE.finditer(text)]
+        spans = [(a, b) for a, b in spans if any(x <= a < y for x, y in ages)]
     if kind == "place" and not spans and question_words & _PLACE_NOUNS & set(words(text)):
         # "Which two countries…?": "Sri Lanka and the Maldives are the two countries…" names them without "in".
         # (One place is most often stated with its preposition, and another place named beside the asked

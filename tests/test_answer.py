@@ -971,6 +971,10 @@ def test_a_date_is_not_a_count_nor_a_title_a_place():
     died = "Mr Varga was diagnosed in March 2004 and died on 26 February at his home in Hessby."
     assert spans("count", died, "How old was Tomas Varga when he died?") == []  # "26 February" is a date
     assert spans("count", "The 52-year-old died at home.", "How old was Tomas Varga?") == ["52"]
+    # an age answers "how old", another count of the sentence does not
+    assert spans("count", "Jones, who kicked three penalties, was ecstatic.", "How old is Jones?") == []
+    assert spans("count", "Varga, 52, kicked three penalties.", "How old is Varga?") == ["52"]
+    assert spans("count", "Varga, aged 52, has three sons.", "At what age did Varga retire?") == ["52"]
     # "in the Nightfall films" names the films: the place asked for is where she died.
     known = "Actress Ada Brandt, known for her roles in the Nightfall films, died in Hessby on Saturday."
     assert spans("place", known, "Where did Ada Brandt die?") == ["in Hessby"]
