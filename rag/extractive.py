@@ -640,6 +640,7 @@ _QUANTITY_FRAMES = frozenset(terms("last lasted take took cost spend spent pay p
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
     "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
+    "viewers audience watched", "peak height", "freed released",
 ))
 
 

@@ -680,6 +680,18 @@ def test_a_call_for_something_is_a_demand_not_a_phone_call():
         assert focus("Who took part in the phone call?", text)[text] > 0, text
 
 
+
+def test_news_writing_s_other_words_for_an_audience_and_a_peak_are_the_asked_ones():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+
+    text = "The show ran from 1971 to 1987 and attracted 17 million viewers at its peak."
+    passage = Passage("c1", "show.txt", "show.txt", "Show", "", text, 0, len(text))
+    [found] = candidates(analyze("At its height, how many people watched the show?"), [passage], None, ReaderSettings())
+    assert found.focus == 0.75, found  # all but "people": height (peak), watched (viewers), show
+
+
 _FERROX = ("Ferrox buys steel plant in Romania\n\nThe steelmaker Ferrox has bought a steel plant in Romania, the company "
            "said on Monday. Ferrox employs 50,000 people in Kazakhstan alone. Ferrox made a net profit of $52m in 2003.\n")
 _PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star opposite Tom Hanks in the spy "
