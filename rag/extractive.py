@@ -236,11 +236,12 @@ def people_in(passages: Sequence[Passage]) -> frozenset[str]:
     return frozenset(w for p in passages for m in _HONORIFIC.finditer(p.text) for w in words(m.group(1)))
 
 
-# The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
+# How an age is written: "the 23-year-old", "aged 23", "Jones, 31,".
 _AGE = re.compile(rf"\b(?:\d{{1,3}}|{_NUMBER_WORDS})(?:-|\s+)years?(?:-|\s+)old\b|\bage[ds]?\s+(?:of\s+)?(?:\d{{1,3}}|{_NUMBER_WORDS})\b"
                   r"|(?<=[A-Za-z]),\s+\d{1,3},", re.I)
 # The kinds of place a question asks for several of by name ("which two countries").
 _PLACE_NOUNS = frozenset("cities countries regions towns states capitals nations".split())
+# The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
 _PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
 
 
