@@ -301,7 +301,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):
             spans.append((start, end))
-    if kind == "count" and ("how" in question_words and "old" in question_words or "age" in question_words):
+    if kind == "count" and ({"how", "old"} <= question_words or {"what", "age"} <= question_words):
         # "How old is he?" is answered by an age ("the 23-year-old", "aged 23", "Jones, 31,"), not "three penalties"
         ages = [m.span() for m in _AGE.finditer(text)]
         spans = [(a, b) for a, b in spans if any(x <= a < y for x, y in ages)]

@@ -987,6 +987,9 @@ def test_a_date_is_not_a_count_nor_a_title_a_place():
     assert spans("count", "Jones, who kicked three penalties, was ecstatic.", "How old is Jones?") == []
     assert spans("count", "Varga, 52, kicked three penalties.", "How old is Varga?") == ["52"]
     assert spans("count", "Varga, aged 52, has three sons.", "At what age did Varga retire?") == ["52"]
+    # a count question that names an age group asks for the count, not an age
+    assert spans("count", "About 300 children under the age of five died.",
+                 "How many children under the age of five died?") == ["300"]
     # "in the Nightfall films" names the films: the place asked for is where she died.
     known = "Actress Ada Brandt, known for her roles in the Nightfall films, died in Hessby on Saturday."
     assert spans("place", known, "Where did Ada Brandt die?") == ["in Hessby"]
