@@ -243,6 +243,10 @@ _AGE = re.compile(rf"\b(?:\d{{1,3}}|{_NUMBER_WORDS})(?:-|\s+)years?(?:-|\s+)old\
 _PLACE_NOUNS = frozenset("cities countries regions towns states capitals nations".split())
 # The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
 _PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
+# Courtesy titles: "Mrs Blair's" names no one new when the question names Blair.
+_HONORIFICS = frozenset("mr mrs ms miss dr sir lady lord dame".split())
+# Last words that make a capitalised run a place: "Wall Street", "Downing Street", "Hyde Park".
+_PLACE_HEADS = frozenset("street road avenue lane square park bridge river lake bay island islands valley airport stadium".split())
 
 
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
@@ -274,15 +278,16 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue
         found = text[start:end]
         span_words = [w for w in words(found) if w not in _PLACE_WORDS]  # "on the Black Sea": black, sea
-        new = [w for w in span_words if w not in question_words and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
+        new = [w for w in span_words if w not in question_words and w not in _HONORIFICS
+               and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
         if kind == "date" and "will" in question_words and _PAST_DATE.search(found):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
         if kind == "organisation" and new and all(
                 w in people or w in question_words for w in map(without_possessive, words(found))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
-        if kind == "person" and (set(words(found)) & ORG_HEADS or words(found)[-1] in _TITLES):
-            continue  # "Lionhead Studios", "United States President": not a person's name
+        if kind == "person" and (set(words(found)) & ORG_HEADS or words(found)[-1] in _TITLES | _PLACE_HEADS):
+            continue  # "Lionhead Studios", "United States President", "Wall Street": not a person's name
         if kind == "person" and (re.match(r"[A-Z]{2,}\b", found) or any(_CALENDAR.fullmatch(w) for w in words(found))):
             continue  # "BBC Sport": an acronym heads an organisation's name; "Last April": a time, not a person
         if kind == "person" and _BEFORE_A_NAME.match(text, end):

@@ -380,6 +380,8 @@ def test_a_share_or_a_factor_in_words_answers_a_quantity_question(kind, question
     # no title in the run: the whole run, and an organisation's name is not a person's
     ("Who criticised the plan?", "Gordon Brown criticised the plan.", ["Gordon Brown"]),
     ("Who made the game?", "Lionhead Studios made the game.", []),
+    # nor is a street's: "Wall Street" is where shares trade
+    ("Which chief executive announced the restatement?", "Shares took a dunking on Wall Street after the firm's news.", []),
 ])
 def test_a_person_s_name_follows_their_title(question, text, expected):
     from rag.extractive import _answer_spans
@@ -415,6 +417,17 @@ def test_a_day_or_a_month_is_not_an_organisation_s_name():
     asked = set(words("Which charity's fundraising dinner has brought the presenter to London?"))
     for text, expected in [("The dinner, on Tuesday, is expected to draw 800 guests.", []),
                            ("He will speak at a dinner for the United Jewish Israel Appeal in May.", ["United Jewish Israel Appeal"])]:
+        assert [text[a:b] for a, b in _answer_spans("organisation", text, asked, extract(text))] == expected
+
+
+def test_a_courtesy_title_does_not_make_an_asked_name_new():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    asked = set(words("At which university did Cherie Blair give her speech?"))
+    for text, expected in [("Mrs Blair's remarks were made in a speech to law students.", []),
+                           ("Mrs Blair spoke at Harvard University last week.", ["Harvard University"])]:
         assert [text[a:b] for a, b in _answer_spans("organisation", text, asked, extract(text))] == expected
 
 
