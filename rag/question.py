@@ -129,9 +129,12 @@ TYPED = frozenset({"duration", "percent", "amount", "money", "count", "speed", "
 # Attributes that come in opposites: a sentence that states the opposite of what is asked
 # (the call's start for its end) does not answer, however many words it shares.
 CONTRASTS = (
-    ("start", "begin", "open", "launch"), ("end", "finish", "conclud", "close", "stop"),
+    (("start", "begin", "open", "launch"), ("end", "finish", "conclud", "close", "stop")),
+    (("rise", "increas", "grow", "growth", "expand", "climb", "jump", "gain"), ("fall", "drop", "declin", "shrink", "shrank", "slump", "lose")),
+    (("import",), ("export",)),
 )
-_CONTRAST_OF = {stem: group for group in CONTRASTS for stem in group}
+# each stem -> (its group, the opposite group)
+_CONTRAST_OF = {stem: (group, other) for a, b in CONTRASTS for group, other in ((a, b), (b, a)) for stem in group}
 
 # "Who wrote the Bloomberg article…?", "the author of the CNN piece": the byline is asked for.
 _AUTHOR_QUESTION = re.compile(r"\b(?:who\s+(?:wrote|authored|reported|filed)|(?:author|authors|byline|writer|writers|reporter|"
@@ -435,10 +438,9 @@ def part_profiles(profile: QuestionProfile) -> tuple[QuestionProfile, ...]:
 def contrast_violated(profile: QuestionProfile, sentence_terms: set[str]) -> bool:
     """The sentence states the opposite attribute (a start for an asked end) and not the asked one."""
     for asked in profile.attribute:
-        group = _CONTRAST_OF[asked]
+        group, opposite = _CONTRAST_OF[asked]
         if any(t in sentence_terms for t in group):
             continue
-        opposite = [g for g in CONTRASTS if g is not group]
-        if any(t in sentence_terms for g in opposite for t in g):
+        if any(t in sentence_terms for t in opposite):
             return True
     return False

@@ -381,6 +381,17 @@ def test_contrast_end_is_not_start():
     assert not contrast_violated(analyze("Where were the talks held?"), set(terms("The talks ended in Riyadh.")))
 
 
+def test_contrast_a_rise_is_not_a_fall():
+    asked_rise = analyze("By how much did the airline's fuel bill rise in the quarter?")
+    assert contrast_violated(asked_rise, set(terms("High fuel prices caused a 40% drop in profits.")))
+    assert not contrast_violated(asked_rise, set(terms("Its fuel bill increased by 26% to £1.1bn.")))
+    asked_fall = analyze("How far did the jobless rate fall in December?")
+    assert contrast_violated(asked_fall, set(terms("The jobless rate rose to 11.5% in 2004.")))
+    # a rise is no start, and a start no rise: the pairs do not mix
+    assert not contrast_violated(analyze("When did the talks begin?"), set(terms("Exports rose in May.")))
+    assert contrast_violated(analyze("How much did imports grow?"), set(terms("Exports grew by 5%.")))
+
+
 @pytest.mark.parametrize("question, quantity, typed", [
     ("How long did the call last?", "duration", True),
     ("How many days did the strike last?", "duration", True),
