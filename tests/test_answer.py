@@ -343,7 +343,8 @@ def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     asked = set(words("How many computers were infected?"))
     for text in ("The worm strikes computers running Windows 95.", "It pushed the single from number one to number three.",
                  "Their debut was a UK top 10 hit.", "The virus can strike computers running Windows 95, 98.",
-                 'The chairman said the inquiry had been a "complex and emotive" one.'):
+                 'The chairman said the inquiry had been a "complex and emotive" one.',
+                 "Mittal Steel, one of the world's largest steel producers, is Dutch."):  # one among many
         assert _answer_spans("count", text, asked, extract(text)) == (), text
     text = "Some 92 peers stay, and 40 machines running Windows 95 were infected."
     assert [text[a:b] for a, b in _answer_spans("count", text, asked, extract(text))] == ["92", "40"]
