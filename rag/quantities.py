@@ -11,11 +11,12 @@ from .text import NUMBER_WORDS as WRITTEN_NUMBERS
 # The number words of rag.text, and the ones that only count in a quantity ("a day", "several weeks").
 NUMBER_WORDS: dict[str, float | None] = {**WRITTEN_NUMBERS, "a": 1, "an": 1, "several": None, "few": None}
 DURATION_UNITS = {"second": 1 / 60, "minute": 1, "hour": 60, "day": 1440, "week": 10080, "month": 43200, "year": 525600}
+_UNIT_ABBREVIATIONS = {"sec": "second", "min": "minute", "hr": "hour"}  # "7.64secs", "90 mins", "2hrs"
 _NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_WORDS[w]), key=len, reverse=True))
 _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"
 DURATION = re.compile(
-    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<sep>[\s-]+)"
-    rf"(?P<unit>second|minute|hour|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
+    rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<sep>[\s-]*)"
+    rf"(?P<unit>second|sec|minute|min|hour|hr|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
     rf"(?:-(?:long|old))?(?:[\s-]+(?P<head>[a-z]+))?",
     re.I,
 )
@@ -84,15 +85,16 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     for m in DURATION.finditer(sentence):
         number = _number(m.group("num"))
-        if number is None:
-            continue
+        if number is None or re.match(r"s?[\s-]old\b", sentence[m.end("unit"):], re.I):
+            continue  # "the 48-year-old Australian": an age, not how long anything lasted
         number += 0.5 if m.group("half") else 0
         bound = _bound(m.group("qual"))
         if m.group("upto") and _number(m.group("upto")):
             number, bound = _number(m.group("upto")), "<"  # "two or three weeks": at most three
         head = m.group("head").lower() if "-" in m.group("sep") and m.group("head") else None
         surface = m.group(0)[: m.start("head") - m.start()].strip() if m.group("head") else m.group(0).strip()
-        found.append(Quantity("duration", number * DURATION_UNITS[m.group("unit").lower()], bound, surface, head, m.start()))
+        unit = m.group("unit").lower()
+        found.append(Quantity("duration", number * DURATION_UNITS[_UNIT_ABBREVIATIONS.get(unit, unit)], bound, surface, head, m.start()))
     for m in PERCENT.finditer(sentence):
         found.append(Quantity("percent", float(m.group("num")), _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     for m in (*MONEY.finditer(sentence), *MONEY_IN_WORDS.finditer(sentence)):

@@ -61,7 +61,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                  rf"|\bwhat (?:length|period)\b"
                  # a race's time: how long it took ("What time did the relay squad run?"), not the time of day
                  r"|\bwhat time (?:did|does|do|will|has|have|had) [^?]*\b(?:run|ran|clock|clocked|swim|swam|record|post|cover)\b"
-                 r"|\b(?:winning|finishing|qualifying|record|race|personal best) time\b"),
+                 r"|\b(?:winning|finishing|qualifying|record|race|personal best) time\b"
+                 # a difference in time: "how much slower was he in the final?", "how much longer will it take?"
+                 r"|\bhow much (?:slower|faster|quicker|longer|shorter|sooner)\b"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat (?:was|is|were|are|will be) (?:[\w'’-]+ ){0,3}(?:growth|inflation|unemployment|jobless|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"

@@ -31,6 +31,7 @@ ANSWER_TYPE_CASES = [
     ("How many weeks has the dock strike lasted?", "duration"),
     ("For how many months will the price cap apply?", "duration"),
     ("What was the duration of the blackout in Madrid?", "duration"),
+    ("How much slower was she in the final than in her heat?", "duration"),
     # percent
     ("What percentage of voters backed the referendum?", "percent"),
     ("By what percentage did retail sales drop in January?", "percent"),
