@@ -943,7 +943,12 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 return finalize(question, sentences, passages, "extractive", threshold,
                                 preamble="The sources differ. ", conflicts=[found], flags=["conflict"])
         lead = AnswerSentence(_statement(lead_span(best, part, cfg)), (best.passage,))
-        if normalize(lead.text) not in {normalize(s.text) for s in spans}:
+        # A part's span that holds another part's (the same sentence, cut longer) replaces it.
+        within = next((i for i, s in enumerate(spans) if s.citations == lead.citations
+                       and normalize(s.text).rstrip(". ") in normalize(lead.text)), None)
+        if within is not None:
+            spans[within], chosen[within] = lead, best
+        elif normalize(lead.text) not in {normalize(s.text) for s in spans}:
             spans.append(lead)
             chosen.append(best)
         if len(kinds) == 1:

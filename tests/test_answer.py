@@ -444,6 +444,17 @@ def test_a_half_in_a_duration_is_counted_however_it_is_joined(text: str, surface
     assert (duration.surface, duration.value / DURATION_UNITS["year"], duration.bound) == (surface, years, "=")
 
 
+def test_a_time_is_read_in_short_units_and_an_age_is_no_time():
+    from rag.quantities import extract
+
+    assert [(q.surface, round(q.value * 60, 2)) for q in extract("He won in 7.64secs and ran 0.04secs slower.")] == [
+        ("7.64secs", 7.64), ("0.04secs", 0.04)]  # minutes, in seconds
+    assert [(q.surface, q.value) for q in extract("The delay was 90 mins.")] == [("90 mins", 90)]
+    assert extract("The 48-year-old Australian was freed.") == [] and extract("He is 30 years old.") == []
+    assert [q.surface for q in extract("He was held for 33 months, the 48-year-old said.")] == ["33 months"]
+    assert extract("Seven secretaries and 5 ministers met.") == []
+
+
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
     from rag.extractive import _answer_spans
     from rag.quantities import extract
@@ -532,6 +543,19 @@ def test_a_demonym_in_the_question_is_the_country_in_the_article(news_pipeline: 
 def test_the_asked_value_may_follow_the_sentence_about_the_event(news_pipeline: Pipeline):
     answer = news_pipeline.ask("How many fans were evacuated from the Riverside Arena during the cup final?")
     assert "18,000" in answer.text, answer.text
+
+
+def test_two_asked_times_in_one_sentence_are_quoted_once(tmp_path: Path, embedder):
+    # Two asked times in one sentence, written as sprinters' results are ("7.71secs"), beside an age.
+    pipeline = _pipeline_over(tmp_path, embedder, {"hurdles.txt": (
+        "Reid fourth in Oslo\n\nThe 24-year-old Tom Reid finished fourth in the 60m hurdles at the indoor meeting in Oslo. "
+        "He won his heat in 7.71secs but ran 0.05secs slower in the final. The race was won by Lars Dahl.\n")})
+    answer = pipeline.ask("What time did Tom Reid record winning his 60m hurdles heat in Oslo, and how much slower "
+                               "was he in the final?")
+    # "how much slower" asks for a time, "7.71secs" is one and "24-year-old" is not; the sentence that
+    # answers both parts is quoted once, not once cut short and again whole.
+    assert "7.71secs" in answer.text and "0.05secs" in answer.text, answer.text
+    assert answer.text.count("He won his heat") == 1 and "24-year-old" not in answer.text, answer.text
 
 
 def test_who_is_not_answered_by_the_person_the_question_names(news_pipeline: Pipeline):
