@@ -228,7 +228,10 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|President|Chancellor|Minister|Secretary|Senator|Governor"
+# Courtesy titles: with the titles of office below, the name after them is a person's ("Mr Putin"); and
+# "Mrs Blair's" names no one new when the question names Blair.
+_HONORIFICS = frozenset("mr mrs ms miss dr sir lady lord dame".split())
+_HONORIFIC = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _HONORIFICS)}|President|Chancellor|Minister|Secretary|Senator|Governor"
                         r"|Mayor|King|Queen|Prince|Princess|Pope|Judge|Captain|Coach|Rev)\.?\s+([A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+)*)")
 
 
@@ -245,8 +248,6 @@ _AGE = re.compile(rf"\b(?:\d{{1,3}}|{_NUMBER_WORDS})(?:-|\s+)years?(?:-|\s+)old\
 _PLACE_NOUNS = frozenset("cities countries regions towns states capitals nations".split())
 # The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
 _PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
-# Courtesy titles: "Mrs Blair's" names no one new when the question names Blair.
-_HONORIFICS = frozenset("mr mrs ms miss dr sir lady lord dame".split())
 # Last words that make a capitalised run a place: "Wall Street", "Downing Street", "Hyde Park".
 _PLACE_HEADS = frozenset("street road avenue lane square park bridge river lake bay island islands valley airport stadium".split())
 

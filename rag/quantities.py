@@ -17,7 +17,8 @@ _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|l
 DURATION = re.compile(
     rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<sep>[\s-]*)"
     rf"(?P<unit>second|sec|minute|min|hour|hr|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
-    rf"(?:-(?:long|old))?(?:[\s-]+(?P<head>[a-z]+))?",
+    rf"(?![\s-]old\b)"  # "the 48-year-old Australian": an age, not how long anything lasted
+    rf"(?:-long)?(?:[\s-]+(?P<head>[a-z]+))?",
     re.I,
 )
 PERCENT = re.compile(rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.I)
@@ -85,8 +86,8 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     for m in DURATION.finditer(sentence):
         number = _number(m.group("num"))
-        if number is None or re.match(r"s?[\s-]old\b", sentence[m.end("unit"):], re.I):
-            continue  # "the 48-year-old Australian": an age, not how long anything lasted
+        if number is None:
+            continue
         number += 0.5 if m.group("half") else 0
         bound = _bound(m.group("qual"))
         if m.group("upto") and _number(m.group("upto")):
