@@ -409,6 +409,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     name_terms = {t for n in subject for t in terms(n)}
     required = profile.required_names
     speaker_terms = {t for n in profile.speaker for t in terms(n)}
+    # A named speaker's words are said in a sentence naming them, or after one (not "Russia said" for "Moscow").
+    named_speaker = [n for n in profile.named_speaker
+                     if not (n.isupper() and len(n) <= 3) and n.lower() not in CAPITAL_METONYMS]
     people = people_in(passages) if kind == "organisation" else frozenset()
     predicate = profile.predicate if kind == "yesno" else ""
     referent_surname = set(terms(profile.referent.split()[-1])) if kind == "statement" and profile.referent else set()
@@ -489,7 +492,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 score *= cfg.fragment  # headlines and section titles rarely state the answer
             if re.search(r"\?[\"”’)]*$", text):
                 score *= cfg.asking
-            scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share, named, in_context, answers,
+            scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share,
+                                    named and (names_here or not named_speaker), in_context, answers,
                                     spoken=spoken, carried=carried))
     scored.sort(key=lambda c: -c.score)
     return scored

@@ -209,6 +209,16 @@ class QuestionProfile:
         return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", m.group(1))) if m else ()
 
     @property
+    def named_speaker(self) -> tuple[str, ...]:
+        """:attr:`speaker` when X is a name ("What did Marco Rubio say…"), not a description that holds
+        one ("What did the US national security adviser tell…", "the Chelsea manager"): a named speaker's
+        words are in a sentence that names them, or follows one that does ("He added…")."""
+        m = _SPEAKER.search(self.standalone) if self.speaker else None
+        if not m or not all(w[0].isupper() for w in re.sub(r"^the\s+", "", m.group(1), flags=re.I).split()):
+            return ()
+        return self.speaker
+
+    @property
     def predicate(self) -> str:
         """For a yes/no question, the stem of the verb asked about ("Does Putin support…" -> "support"):
         a sentence that states it (or states its refusal) speaks to the question."""

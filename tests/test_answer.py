@@ -1201,3 +1201,17 @@ def test_a_quote_later_in_the_article_is_about_the_person_named_before_it():
              if "every pound" in c.text}
     # The second chunk of Hewitt's article is about her, though it does not repeat her name; another article is not.
     assert named == {"pay.txt": True, "film.txt": False}
+
+
+def test_a_named_speakers_words_are_in_a_sentence_that_names_them(tmp_path: Path, embedder):
+    # Rubio is in the article, but not in the sentence about what was said after the call: that is the
+    # Kremlin's account, not his words. A described speaker ("the Kremlin") is answered as before.
+    pipeline = _pipeline_over(tmp_path, embedder, {"riyadh.txt": (
+        "Talks in Riyadh\n\nSecretary of State Marco Rubio flew to Riyadh on Monday for talks with a Ukrainian "
+        "delegation. The delegation was led by the president's chief of staff. After the call on Tuesday, the "
+        "Kremlin said Putin had agreed to halt strikes on energy facilities for 30 days. Ukraine said it would "
+        "study the proposal before its next meeting with the Americans.\n")})
+    declined = pipeline.ask("What did Marco Rubio say after Tuesday's call?")
+    assert declined.abstained, declined.text
+    answered = pipeline.ask("What did the Kremlin say after Tuesday's call?")
+    assert "halt strikes on energy facilities" in answered.text, answered.text

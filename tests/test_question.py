@@ -480,6 +480,18 @@ def test_the_speaker_of_a_statement_question(question: str, speaker: tuple[str, 
     assert analyze(question).speaker == speaker
 
 
+@pytest.mark.parametrize("question, named", [
+    ("What did Marco Rubio say after the call?", ("Marco", "Rubio")),
+    ("How did Ada Brandt describe the new stadium?", ("Ada", "Brandt")),
+    # a description that holds a name: "national security adviser Michael Waltz said" is his sentence
+    ("What did the US national security adviser tell reporters?", ()),
+    ("How did Peoplesoft's director describe the atmosphere at Oracle?", ()),
+    ("Who won the vote in Paris?", ()),
+])
+def test_a_speaker_named_rather_than_described(question: str, named: tuple[str, ...]):
+    assert analyze(question).named_speaker == named
+
+
 @pytest.mark.parametrize("question, aside, kept", [
     ("Apart from the ceasefire, what deal did Washington and Kyiv agree to conclude quickly?", "ceasefir", "deal"),
     ("Did the two leaders discuss anything other than the war?", "war", "discuss"),
