@@ -160,6 +160,8 @@ class Pipeline:
                                            vector=None if vector is None else vector.tolist(), keyword=keyword)
         passages += self._name_passages(profile, passages, where, keyword)
         passages += self._rare_word_passages(profile, passages, where, keyword)
+        if profile.followup:  # the conversation is about an article: read all of it
+            passages += self.retriever.rest_of_document(passages)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         answer = None

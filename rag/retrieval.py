@@ -198,6 +198,33 @@ class Retriever:
         passages = _thin(_fuse(list(ranked.values()), weights), k, max_per_doc)
         return self._widen(passages) if self.settings.context_window else passages
 
+    def rest_of_document(self, passages: list[Passage]) -> list[Passage]:
+        """The parts of the first passage's document that no passage holds, in document order (chunks
+        that overlap merged into one passage).
+
+        A follow-up asks about the article the conversation is on ("Where did he get his master's
+        degree?"), and its answer may be in a paragraph no search for the question's words reaches.
+        """
+        if not passages:
+            return []
+        top = passages[0]
+        head, _, _ = top.chunk_id.rpartition("-")
+        known = self.store.get([top.chunk_id])
+        count = int(known[0][2].get("n_chunks", 0)) if known else 0
+        rows = sorted(self.store.get(f"{head}-{i:04d}" for i in range(count)), key=lambda row: int(row[2]["start"]))
+        held = [(p.start, p.end) for p in passages if p.doc_id == top.doc_id and p.path == top.path]
+        rest: list[Passage] = []
+        for chunk_id, text, meta in rows:
+            passage = Passage.from_row(chunk_id, text, meta)
+            if any(start <= passage.start and passage.end <= end for start, end in held):
+                continue
+            if rest and passage.start <= rest[-1].end:  # overlaps the part before: one passage
+                last = rest[-1]
+                rest[-1] = replace(last, text=last.text + passage.text[last.end - passage.start:], end=max(last.end, passage.end))
+            else:
+                rest.append(passage)
+        return rest
+
     @staticmethod
     def _with_lead_in(passages: list[Passage], rows: dict, previous_id) -> list[Passage]:
         """A passage that opens by referring back ("Its electoral roll fell…", "He said…") gets the

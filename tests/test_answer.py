@@ -1215,3 +1215,33 @@ def test_a_named_speakers_words_are_in_a_sentence_that_names_them(tmp_path: Path
     assert declined.abstained, declined.text
     answered = pipeline.ask("What did the Kremlin say after Tuesday's call?")
     assert "halt strikes on energy facilities" in answered.text, answered.text
+
+
+def test_the_rest_of_the_first_passages_article_is_every_part_no_passage_holds(pipeline: Pipeline):
+    retriever = pipeline.retriever
+    hits = retriever.retrieve("Which professional sports leagues would hold matches between the two countries?", 1)
+    top = hits[0]
+    rest = retriever.rest_of_document(hits)
+    assert rest and {p.doc_id for p in rest} == {top.doc_id}
+    assert [p.start for p in rest] == sorted(p.start for p in rest)
+    assert all(len(p.text) == p.end - p.start for p in rest)  # exact to the article's offsets
+    # with the passage held, every part of the article once, from its start: no gap between them
+    spans = sorted([(top.start, top.end)] + [(p.start, p.end) for p in rest])
+    assert spans[0][0] == 0
+    assert all(start <= end_before for (_, end_before), (start, _) in zip(spans, spans[1:]))
+    assert not any(top.start <= p.start and p.end <= top.end for p in rest)
+    assert retriever.rest_of_document([]) == []
+
+
+def test_a_follow_up_reads_the_whole_article_the_conversation_is_on(tmp_path: Path, embedder):
+    # One passage is retrieved (top_k=1): the profile's opening. His studies are three paragraphs on,
+    # in a chunk neither retrieved nor next to it; the follow-up is about the article, so it is read.
+    filler = " ".join(f"In {year} the department published its annual report on rural schools, as it does every year."
+                      for year in range(1990, 2000))
+    pipeline = _pipeline_over(tmp_path, embedder, {"varley.txt": (
+        "Profile: Tom Varley\n\nTom Varley has been promoted to minister for rural schools, the government said on "
+        f"Monday. Mr Varley, 41, replaces a long-serving predecessor.\n\n{filler}\n\n{filler}\n\n"
+        "Before his promotion to the job, Mr Varley studied engineering at the University of Leeds, where he met his wife.\n")})
+    history = ["Which job has Tom Varley been promoted to?"]
+    answer = pipeline.ask("Where did he study engineering?", history, top_k=1)
+    assert "Leeds" in answer.text, answer.text
