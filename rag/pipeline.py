@@ -11,7 +11,7 @@ from .answer import Answer, Answerer, Draft, Final, Piece, answer_pieces, final_
 from .config import Settings
 from .errors import IndexMissingError, UsageError
 from .injection import looks_like_injection
-from .question import QuestionProfile, Turn, analyze, is_followup
+from .question import QuestionProfile, Turn, analyze, is_followup, part_profiles
 from .retrieval import Mode, Retriever
 from .store import ChunkStore
 from .text import terms
@@ -160,7 +160,8 @@ class Pipeline:
                                            vector=None if vector is None else vector.tolist(), keyword=keyword)
         passages += self._name_passages(profile, passages, where, keyword)
         passages += self._rare_word_passages(profile, passages, where, keyword)
-        if profile.followup:  # the conversation is about an article: read all of it
+        # A conversation (and most often a two-part question) is about one article: read all of it.
+        if profile.followup or len(part_profiles(profile)) > 1:
             passages += self.retriever.rest_of_document(passages)
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()

@@ -1233,9 +1233,9 @@ def test_the_rest_of_the_first_passages_article_is_every_part_no_passage_holds(p
     assert retriever.rest_of_document([]) == []
 
 
-def test_a_follow_up_reads_the_whole_article_the_conversation_is_on(tmp_path: Path, embedder):
+def test_a_follow_up_or_a_two_part_question_reads_the_whole_article_it_is_on(tmp_path: Path, embedder):
     # One passage is retrieved (top_k=1): the profile's opening. His studies are three paragraphs on,
-    # in a chunk neither retrieved nor next to it; the follow-up is about the article, so it is read.
+    # in a chunk neither retrieved nor next to it; the follow-up is about the article, so all of it is read.
     filler = " ".join(f"In {year} the department published its annual report on rural schools, as it does every year."
                       for year in range(1990, 2000))
     pipeline = _pipeline_over(tmp_path, embedder, {"varley.txt": (
@@ -1245,3 +1245,7 @@ def test_a_follow_up_reads_the_whole_article_the_conversation_is_on(tmp_path: Pa
     history = ["Which job has Tom Varley been promoted to?"]
     answer = pipeline.ask("Where did he study engineering?", history, top_k=1)
     assert "Leeds" in answer.text, answer.text
+    # So does a two-part question: the search finds the first part's passage, and the second part is
+    # most often about the same article.
+    both = pipeline.ask("Which job has Tom Varley been promoted to, and where did he study engineering?", top_k=1)
+    assert "rural schools" in both.text and "Leeds" in both.text, both.text
