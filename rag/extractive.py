@@ -181,6 +181,11 @@ _NATION_OF = {nationality: re.compile(pattern) for nationality, pattern in {
 }.items()}
 
 
+def _said_otherwise(name: str) -> bool:
+    """ "US", "EU"; "Washington" for the U.S. government: names articles often put in other words."""
+    return name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS
+
+
 def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> list[str]:
     """The ``names`` that none of ``passages`` mentions, even spelled a little differently
     ("Zelensky"/"Zelenskyy"): a sign that the articles are not about them. A passage's headline counts:
@@ -191,8 +196,8 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
     seen = {t for text in texts for t in terms(text)}
     missing = []
     for name in names:
-        if name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS:
-            continue  # "US", "EU"; "Washington" for the U.S. government: articles often use other words
+        if _said_otherwise(name):
+            continue
         name_terms = terms(name) or [name.lower()]
         if all(t in seen for t in name_terms):
             continue
@@ -410,8 +415,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     required = profile.required_names
     speaker_terms = {t for n in profile.speaker for t in terms(n)}
     # A named speaker's words are said in a sentence naming them, or after one (not "Russia said" for "Moscow").
-    named_speaker = [n for n in profile.named_speaker
-                     if not (n.isupper() and len(n) <= 3) and n.lower() not in CAPITAL_METONYMS]
+    named_speaker = [n for n in profile.named_speaker if not _said_otherwise(n)]
     people = people_in(passages) if kind == "organisation" else frozenset()
     predicate = profile.predicate if kind == "yesno" else ""
     referent_surname = set(terms(profile.referent.split()[-1])) if kind == "statement" and profile.referent else set()

@@ -220,7 +220,7 @@ class Retriever:
                 continue
             if rest and passage.start <= rest[-1].end:  # overlaps the part before: one passage
                 last = rest[-1]
-                rest[-1] = replace(last, text=last.text + passage.text[last.end - passage.start:], end=max(last.end, passage.end))
+                rest[-1] = replace(last, text=_joined(last, passage), end=max(last.end, passage.end))
             else:
                 rest.append(passage)
         return rest
@@ -277,12 +277,16 @@ class Retriever:
             for i, kept in enumerate(widened):  # merge with an overlapping passage of the same document
                 if kept.doc_id == passage.doc_id and kept.path == passage.path and passage.start <= kept.end and kept.start <= passage.end:
                     first, second = sorted((kept, passage), key=lambda p: p.start)
-                    text = first.text + second.text[first.end - second.start:] if second.end > first.end else first.text
-                    widened[i] = replace(kept, text=text, start=first.start, end=max(first.end, second.end))
+                    widened[i] = replace(kept, text=_joined(first, second), start=first.start, end=max(first.end, second.end))
                     break
             else:
                 widened.append(passage)
         return widened
+
+
+def _joined(first: Passage, second: Passage) -> str:
+    """The text of two overlapping (or touching) passages of one document, ``first`` starting first."""
+    return first.text + second.text[first.end - second.start:] if second.end > first.end else first.text
 
 
 def _neighbour_id(chunk_id: str, step: int) -> str:
