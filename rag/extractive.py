@@ -32,15 +32,15 @@ _MONTHS = r"january|february|march|april|may|june|july|august|september|october|
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # A day of the month ("26 February", "March 18"): part of a date, not a count.
 _DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
-# "one of the world's largest steel producers": one among many, not a count
-_ONE_OF = re.compile(r"\b(one)\s+of\b", re.I)
 # A number that is part of a name or a rank, not a count: "Windows 95, 98", "PlayStation 2", "Radio 4" (a
 # capitalised word inside the sentence, then the number or a list of them), "number one", "No 10", a
-# "top 10" hit; and "one" standing for a noun ("a complex and emotive one.").
+# "top 10" hit; "one" standing for a noun ("a complex and emotive one."), and one among many ("one of the
+# world's largest steel producers").
 _NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3}(?:(?:,\s+|\s+(?:and|or)\s+)\d{1,3}\b)*)\b"
                            r"(?!\s*(?:%|per\b|million|billion|bn\b|m\b|[,.]\d))"
                            r"|\b(?i:number|no\.?|top)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
-                           r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)(?=\s*[.,;:!?)]|$)")
+                           r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)(?=\s*[.,;:!?)]|$)"
+                           r"|\b(?i:(one)\s+of)\b")
 _NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
 # A time counted back or on ("three, four years ago", "two days later"): when, not how many.
 _TIME_AGO = (rf"(?i:\b(?:(?:\d+|{_NUMBER_WORDS})\s*(?:,|or|to|-)\s*)?(?:\d+|{_NUMBER_WORDS}|a|an)\s+"
@@ -276,8 +276,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
     ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}", text)] + [
-        m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)] + [
-        m.span(1) for m in _ONE_OF.finditer(text)]
+        m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
     spans = []
     for m in pattern.finditer(text):
         start, end = m.span()

@@ -203,18 +203,22 @@ class QuestionProfile:
     def speaker(self) -> tuple[str, ...]:
         """For "How did X react/describe…", "What did X say…": the names of X, whose words are the
         answer (the sentence must be theirs, not about another name of the question)."""
-        if self.answer_type != "statement":
-            return ()
-        m = _SPEAKER.search(self.standalone)
-        return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", m.group(1))) if m else ()
+        phrase = self._speaker_phrase
+        return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", phrase)) if phrase else ()
+
+    @property
+    def _speaker_phrase(self) -> str:
+        """The X of a statement question ("How did X react…", "What did X say…"); "" for any other."""
+        m = _SPEAKER.search(self.standalone) if self.answer_type == "statement" else None
+        return m.group(1) if m else ""
 
     @property
     def named_speaker(self) -> tuple[str, ...]:
         """:attr:`speaker` when X is a name ("What did Marco Rubio say…"), not a description that holds
         one ("What did the US national security adviser tell…", "the Chelsea manager"): a named speaker's
         words are in a sentence that names them, or follows one that does ("He added…")."""
-        m = _SPEAKER.search(self.standalone) if self.speaker else None
-        if not m or not all(w[0].isupper() for w in re.sub(r"^the\s+", "", m.group(1), flags=re.I).split()):
+        phrase = self._speaker_phrase
+        if not phrase or not all(w[0].isupper() for w in re.sub(r"^the\s+", "", phrase, flags=re.I).split()):
             return ()
         return self.speaker
 

@@ -208,10 +208,9 @@ class Retriever:
         if not passages:
             return []
         top = passages[0]
-        head, _, _ = top.chunk_id.rpartition("-")
         known = self.store.get([top.chunk_id])
         count = int(known[0][2].get("n_chunks", 0)) if known else 0
-        rows = sorted(self.store.get(f"{head}-{i:04d}" for i in range(count)), key=lambda row: int(row[2]["start"]))
+        rows = sorted(self.store.get(_sibling_id(top.chunk_id, i) for i in range(count)), key=lambda row: int(row[2]["start"]))
         held = [(p.start, p.end) for p in passages if p.doc_id == top.doc_id and p.path == top.path]
         rest: list[Passage] = []
         for chunk_id, text, meta in rows:
@@ -292,8 +291,13 @@ def _joined(first: Passage, second: Passage) -> str:
 def _neighbour_id(chunk_id: str, step: int) -> str:
     """The id of the chunk ``step`` places after (before, when negative) ``chunk_id`` in its
     document ("doc-0003" -> "doc-0004"); "" when there is none (before the first chunk)."""
-    head, _, index = chunk_id.rpartition("-")
-    return f"{head}-{int(index) + step:04d}" if index.isdigit() and int(index) + step >= 0 else ""
+    index = chunk_id.rpartition("-")[2]
+    return _sibling_id(chunk_id, int(index) + step) if index.isdigit() and int(index) + step >= 0 else ""
+
+
+def _sibling_id(chunk_id: str, index: int) -> str:
+    """The id of chunk ``index`` of the document (version) ``chunk_id`` is a chunk of ("doc-0003", 5 -> "doc-0005")."""
+    return f"{chunk_id.rpartition('-')[0]}-{index:04d}"
 
 
 def _matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:
