@@ -18,6 +18,8 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence, Union
 
+from .question import Turn
+
 if TYPE_CHECKING:
     from .question import QuestionProfile
     from .retrieval import Passage
@@ -100,6 +102,13 @@ class Answer:
         join the backend's own, e.g. a model's time to first token)."""
         return replace(self, question=question, standalone_question=standalone, timings_ms={**self.timings_ms, **timings_ms},
                        retrieved=tuple(retrieved), flags=tuple(dict.fromkeys([*self.flags, *flags])))
+
+    def turn(self) -> Turn:
+        """This exchange as a turn of the conversation a follow-up leans on: the question, the answer
+        given (none when abstained) and the passages it quoted."""
+        if self.abstained:
+            return Turn(self.question)
+        return Turn(self.question, self.text, tuple((s.chunk_id, s.doc_id) for s in self.sources))
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON contract (see README)."""

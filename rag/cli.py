@@ -203,7 +203,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question:
             continue
         answer = _print_stream(pipeline.stream(question, history, where=where), searched=True)
-        history.append(Turn(question, "" if answer.abstained else answer.text))
+        history.append(answer.turn())
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

@@ -426,6 +426,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set())
     asked_names = _asked_names(profile)
     focus_terms = set(profile.focus)
+    cited = {doc for _, doc in profile.cited}
     missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
                   for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
@@ -436,7 +437,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         # is the "motorcycle crash" of the article)
         anchored = 2 * sum(_mentions(t, passage_terms) for t in profile.anchor) >= len(profile.anchor)
         named = len(missing) <= cfg.missing_names * len(required) and anchored
-        in_context = _share(context, passage_terms) if context else 1.0
+        # A follow-up is on the articles the previous answer quoted, whatever words they use.
+        in_context = 1.0 if passage.doc_id in cited or not context else _share(context, passage_terms)
         if referent_surname and referent_surname <= passage_terms:
             # "What did he say about…?": his words on the asked topic may come from a passage about him that
             # does not share the conversation's words (one that does ranks first). Not so "Where did he go

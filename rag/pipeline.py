@@ -96,7 +96,7 @@ class Pipeline:
             return replace(analyze(condensed), question=question, standalone=condensed, followup=True)
         if not isinstance(turns[-1], Turn):
             previous = self.ask(str(turns[-1]), turns[:-1])
-            turns[-1] = Turn(str(turns[-1]), "" if previous.abstained else previous.text)
+            turns[-1] = previous.turn()
         return analyze(question, turns)
 
     def _name_passages(self, profile: QuestionProfile, passages: list, where: dict[str, Any] | None, keyword) -> list:
@@ -161,8 +161,9 @@ class Pipeline:
         passages += self._name_passages(profile, passages, where, keyword)
         passages += self._rare_word_passages(profile, passages, where, keyword)
         # A conversation (and most often a two-part question) is about one article: read all of it.
+        # A follow-up goes on about the article the previous answer quoted, when it quoted one.
         if profile.followup or len(part_profiles(profile)) > 1:
-            passages += self.retriever.rest_of_document(passages)
+            passages += self.retriever.rest_of_document(passages, profile.cited[0][0] if profile.cited else "")
         timings["retrieve"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         answer = None

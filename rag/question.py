@@ -166,6 +166,9 @@ class Turn:
 
     question: str
     answer: str = ""
+    # (chunk id, document id) of the passages the answer quoted, in citation order: the articles the
+    # conversation is on, which a follow-up goes on asking about
+    cited: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ class QuestionProfile:
     # A follow-up's previous answer (its lead) when it asks for the same kind of thing again: what the
     # asker has been told, so not what they ask now.
     told: str = ""
+    # A follow-up's previous answer's passages (see ``Turn.cited``): the conversation's articles.
+    cited: tuple[tuple[str, str], ...] = ()
 
     @property
     def query(self) -> str:
@@ -422,15 +427,17 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     focus = tuple(t for t in dict.fromkeys(all_terms)
                   if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)
+    followup = bool(history) and standalone != question or bool(context)
     return QuestionProfile(
         question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,
         terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
-        followup=bool(history) and standalone != question or bool(context), context_terms=context, referent=referent,
+        followup=followup, context_terms=context, referent=referent,
         search=f"{standalone} ({_last_question(history)})" if referent else "", anchor=anchor,
         # Asked again for the same kind of thing ("Who does she play next?" after "Who did she beat?"), the
         # asker wants another one than they were told; of another kind ("When did he make it?"), the
         # previous answer may well hold it.
         told=told if told and answer_type(_last_question(history)) == types[0] else "",
+        cited=history[-1].cited if followup and isinstance(history[-1], Turn) else (),
     )
 
 

@@ -198,19 +198,20 @@ class Retriever:
         passages = _thin(_fuse(list(ranked.values()), weights), k, max_per_doc)
         return self._widen(passages) if self.settings.context_window else passages
 
-    def rest_of_document(self, passages: list[Passage]) -> list[Passage]:
-        """The parts of the first passage's document that no passage holds, in document order (chunks
-        that overlap merged into one passage).
+    def rest_of_document(self, passages: list[Passage], chunk_id: str = "") -> list[Passage]:
+        """The parts of the document of ``chunk_id`` (by default, of the first passage) that no passage
+        holds, in document order (chunks that overlap merged into one passage).
 
         A follow-up asks about the article the conversation is on ("Where did he get his master's
         degree?"), and its answer may be in a paragraph no search for the question's words reaches.
         """
-        if not passages:
-            return []
-        top = passages[0]
-        known = self.store.get([top.chunk_id])
-        count = int(known[0][2].get("n_chunks", 0)) if known else 0
-        rows = sorted(self.store.get(_sibling_id(top.chunk_id, i) for i in range(count)), key=lambda row: int(row[2]["start"]))
+        chunk_id = chunk_id or (passages[0].chunk_id if passages else "")
+        known = self.store.get([chunk_id]) if chunk_id else []
+        if not known:
+            return []  # no passages, or the chunk is gone (its document removed or re-ingested)
+        top = Passage.from_row(*known[0])
+        count = int(known[0][2].get("n_chunks", 0))
+        rows = sorted(self.store.get(_sibling_id(chunk_id, i) for i in range(count)), key=lambda row: int(row[2]["start"]))
         held = [(p.start, p.end) for p in passages if p.doc_id == top.doc_id and p.path == top.path]
         rest: list[Passage] = []
         for chunk_id, text, meta in rows:

@@ -449,7 +449,7 @@ def build_app(service: ChatService):
                 chat[-1] = {"role": "assistant", "content": escape_text(f"Error: {exc}")}
                 yield chat, sources_html(None), session, ""
                 return
-            session = ChatState([*session.turns, Turn(message, "" if answer.abstained else answer.text)])
+            session = ChatState([*session.turns, answer.turn()])
             prefix = ""
             if condensed and answer.standalone_question != answer.question:
                 prefix = f"*Searched for: {escape_text(answer.standalone_question)}*\n\n"

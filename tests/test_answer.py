@@ -1249,3 +1249,22 @@ def test_a_follow_up_or_a_two_part_question_reads_the_whole_article_it_is_on(tmp
     # most often about the same article.
     both = pipeline.ask("Which job has Tom Varley been promoted to, and where did he study engineering?", top_k=1)
     assert "rural schools" in both.text and "Leeds" in both.text, both.text
+
+
+def test_a_follow_up_is_on_the_article_the_previous_answer_quoted(tmp_path: Path, embedder):
+    # "Where did he go next?" shares no word with the paragraph that says where he went: what says that
+    # the paragraph is on the conversation is that the previous answer quoted its article.
+    filler = " ".join(f"In {year} the ministry published its annual report on the country's farms, as it does every year."
+                      for year in range(1990, 2000))
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "tour.txt": ("Brown signs Tanzania debt deal\n\nChancellor Gordon Brown signed a debt relief deal in Tanzania "
+                     f"on Thursday, on his tour of Africa.\n\n{filler}\n\n{filler}\n\n"
+                     "Mr Brown spent two days there before heading on Friday evening to Mozambique.\n"),
+        "summit.txt": ("Brown to host summit\n\nGordon Brown will host the finance ministers of the richest nations in "
+                       "London next month, the Treasury said.\n")})
+    first = pipeline.ask("Where did Gordon Brown sign a debt relief deal on his tour of Africa?")
+    assert "Tanzania" in first.text and first.turn().cited[0][1] == "tour.txt", first.text
+    answer = pipeline.ask("Where did he go next?", [first.turn()])
+    assert "Mozambique" in answer.text, answer.text
+    # Told nothing (an abstention), the conversation is on no article.
+    assert pipeline.ask("Who sold the Treasury its teapots?").turn().cited == ()
