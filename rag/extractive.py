@@ -233,6 +233,8 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+# Words that ask for a person, not a body, beside "who" ("Who is the man…?").
+_PERSON_WORDS = frozenset("man woman men women boy girl person people he she his her him".split())
 # Courtesy titles: with the titles of office below, the name after them is a person's ("Mr Putin"); and
 # "Mrs Blair's" names no one new when the question names Blair.
 _HONORIFICS = frozenset("mr mrs ms miss dr sir lady lord dame".split())
@@ -277,6 +279,9 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
     ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}", text)] + [
         m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
+    # "Who carried out the research?" may be answered by a body ("the Licensed Taxi Drivers Association");
+    # "Which official…?", "Who is the coach…?" by a person.
+    by_whom = kind == "person" and bool(question_words & {"who", "whom"}) and not question_words & (ROLE_NOUNS | _PERSON_WORDS)
     spans = []
     for m in pattern.finditer(text):
         start, end = m.span()
@@ -294,7 +299,11 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
                 w in people or w in question_words for w in map(without_possessive, words(found))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
-        if kind == "person" and (set(words(found)) & ORG_HEADS or words(found)[-1] in _TITLES | _PLACE_HEADS):
+        body = kind == "person" and bool(set(words(found)) & ORG_HEADS)
+        # a body does what a bare "who" asks when it is the doer: "research by the Licensed Taxi Drivers
+        # Association", "Lionhead Studios made the game" (not "the head of Lionhead Studios")
+        doer = body and by_whom and bool(re.fullmatch(r"(?:.*\bby\s+)?(?:the\s+)?", text[:start], re.S | re.I))
+        if kind == "person" and (body and not doer or words(found)[-1] in _TITLES | _PLACE_HEADS):
             continue  # "Lionhead Studios", "United States President", "Wall Street": not a person's name
         if kind == "person" and (re.match(r"[A-Z]{2,}\b", found) or any(_CALENDAR.fullmatch(w) for w in words(found))):
             continue  # "BBC Sport": an acronym heads an organisation's name; "Last April": a time, not a person
@@ -310,7 +319,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "in the Matrix movies", "in the Carry On films": a name used as a modifier, not a place
         if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", found, re.I):
             continue  # "on what date?" is not answered by "next month"
-        if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, start - 8):start]):
+        if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, start - 8):start]) and not doer:
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):
             spans.append((start, end))

@@ -380,7 +380,12 @@ def test_a_share_or_a_factor_in_words_answers_a_quantity_question(kind, question
     ("Who will manage the side?", "Manchester United Manager Alex Ferguson named his team.", ["Alex Ferguson"]),
     # no title in the run: the whole run, and an organisation's name is not a person's
     ("Who criticised the plan?", "Gordon Brown criticised the plan.", ["Gordon Brown"]),
-    ("Who made the game?", "Lionhead Studios made the game.", []),
+    ("Which designer made the game?", "Lionhead Studios made the game.", []),
+    ("Who is the man who made the game?", "Lionhead Studios made the game.", []),
+    # unless a bare "who" asks who did something, which a body does too
+    ("Who made the game?", "Lionhead Studios made the game.", ["Lionhead Studios"]),
+    ("Who carried out the research?", "Cabs lose most laptops, according to research by the Licensed Taxi Drivers Association.",
+     ["Licensed Taxi Drivers Association"]),
     # nor is a street's: "Wall Street" is where shares trade
     ("Which chief executive announced the restatement?", "Shares took a dunking on Wall Street after the firm's news.", []),
 ])
