@@ -436,6 +436,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     asked_names = _asked_names(profile)
     focus_terms = set(profile.focus)
     cited = {doc for _, doc in profile.cited}
+    told = normalize(profile.told).rstrip(" .")
     missing_in = {doc: names_missing_from(required, [p for p in passages if p.doc_id == doc])
                   for doc in dict.fromkeys(p.doc_id for p in passages)}
     scored = []
@@ -482,6 +483,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                        and _mentions_word(opening.group(1), focus_terms))
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
+            if told and told in normalize(text):
+                answers = ()  # the sentence quoted to the asker, who asks for another one ("And how many others…?")
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
                 # "How much is Tautou paid?" is not answered by "Jean Reno … earning 3.55m Euros"

@@ -1273,3 +1273,16 @@ def test_a_follow_up_is_on_the_article_the_previous_answer_quoted(tmp_path: Path
     assert "Mozambique" in answer.text, answer.text
     # Told nothing (an abstention), the conversation is on no article.
     assert pipeline.ask("Who sold the Treasury its teapots?").turn().cited == ()
+
+
+def test_asked_for_another_the_sentence_just_quoted_is_not_the_answer(tmp_path: Path, embedder):
+    # "And how many others…?" after a count: the sentence quoted for the first count holds a second
+    # number (56 estates) and echoes the whole conversation, but the asker was told it already.
+    pipeline = _pipeline_over(tmp_path, embedder, {"farms.txt": (
+        "Venezuela names idle farms\n\nVenezuelan officials have identified more than 500 farms, including 56 large "
+        "estates, as idle under the land reform drive. A further 40,000 farms are yet to be inspected, the land "
+        "institute said. Owners of idle farms face a new tax.\n")})
+    first = pipeline.ask("How many farms have Venezuelan officials classed as idle under the land reform drive?")
+    assert "500" in first.text, first.text
+    answer = pipeline.ask("And how many others have still to be inspected?", [first.turn()])
+    assert "40,000" in answer.text and "500" not in answer.text, answer.text
