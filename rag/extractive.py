@@ -964,6 +964,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                 sentences, found = conflict
                 return finalize(question, sentences, passages, "extractive", threshold,
                                 preamble="The sources differ. ", conflicts=[found], flags=["conflict"])
+        if kind in STATEMENT_TYPES:
+            best = _from_quote_start(best, passages)
         lead = AnswerSentence(_statement(lead_span(best, part, cfg)), (best.passage,))
         # A part's span that holds another part's (the same sentence, cut longer) replaces it.
         within = next((i for i, s in enumerate(spans) if s.citations == lead.citations
@@ -988,6 +990,29 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     # A part left open is said to be, in the asker's words, after what is known.
     return finalize(question, spans, passages, "extractive", threshold,
                     unanswered=[f"{p.question[0].upper()}{p.question[1:].rstrip(' ?')}?" for p in unanswered])
+
+
+# A quotation mark that closes a quote: after a word or punctuation, not before one ("…to that," said).
+_CLOSING_QUOTE = re.compile(r"(?<=[\w.,!?])[\"”]")
+
+
+def _from_quote_start(c: Candidate, passages: Sequence[Passage]) -> Candidate:
+    """``c`` from where its quote opens, when it is the end of a quote begun in the sentence before:
+    ""I'm extremely disappointed. I don't know if there's a lot to add to that," said Alex McLeish"
+    is his reaction, not its second half."""
+    first = re.search(r"[\"“”]", c.text)
+    if c.index == 0 or not first or not _CLOSING_QUOTE.match(c.text, first.start()):
+        return c
+    passage = passages[c.passage - 1].text
+    sentences = split_sentences(passage)
+    for back in (1, 2):  # a quote of up to three sentences
+        if c.index - back < 0:
+            break
+        start = sentences[c.index - back][0]
+        opening = passage[start:sentences[c.index - back][1]]
+        if len(re.findall(r"[\"“”]", opening)) % 2:
+            return replace(c, text=passage[start:sentences[c.index][1]].strip())
+    return c
 
 
 def _stated_in(part: QuestionProfile, chosen: list[Candidate], profile: QuestionProfile) -> tuple[int, list[str]] | None:

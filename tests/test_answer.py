@@ -1286,3 +1286,14 @@ def test_asked_for_another_the_sentence_just_quoted_is_not_the_answer(tmp_path: 
     assert "500" in first.text, first.text
     answer = pipeline.ask("And how many others have still to be inspected?", [first.turn()])
     assert "40,000" in answer.text and "500" not in answer.text, answer.text
+
+
+def test_a_quote_that_ends_in_the_sentence_quoted_is_quoted_from_its_start(tmp_path: Path, embedder):
+    # The sentence naming the speaker holds only the end of his words; the reaction is the quote's first half.
+    pipeline = _pipeline_over(tmp_path, embedder, {"novo.txt": (
+        "Novo banned\n\nRangers striker Nacho Novo has been banned for three games for a late tackle. \"I'm extremely "
+        "disappointed. I don't know if there's a lot to add to that,\" said Rangers manager Alex McLeish of Novo's "
+        "punishment. The club will not appeal.\n")})
+    answer = pipeline.ask("How did Alex McLeish react to Nacho Novo's ban?")
+    assert "extremely disappointed" in answer.text and "said Rangers manager Alex McLeish" in answer.text, answer.text
+    assert not answer.text.startswith("Rangers striker"), answer.text  # from the quote's start, not the sentence before
