@@ -1074,10 +1074,18 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
     """At most one supporting quote, when it adds something: the rest of a cut sentence's statement,
     its continuation, or another source on the same point (its own account, for a yes/no question)."""
     used = len(lead.text.split())
-    if profile.typed and lead.text.rstrip(".") != best.text.rstrip("."):
-        return []  # a short typed answer: the span says it, the source panel shows the sentence
-    options = []
     follower = _continuation(best, ranked, cfg, profile.answer_type)
+    if profile.typed and lead.text.rstrip(".") != best.text.rstrip("."):
+        # A short typed answer: the span says it, the source panel shows the sentence. Unless the next
+        # sentence gives the value for a name the question asks about and the span leaves out
+        # ("compared with someone in France?": "This compares with 59 litres in France").
+        left_out = {t for n in profile.names for t in terms(n)} - set(terms(best.text))
+        # (a figure for the thing left out is not one "of another" thing: any number states it)
+        states = follower is not None and (follower.typed or profile.answer_type in _MEASURED and bool(re.search(r"\d", follower.text)))
+        if states and left_out & set(terms(follower.text)) and len(follower.text.split()) + used <= cfg.max_words:
+            return [AnswerSentence(_statement(follower.text), (follower.passage,))]
+        return []
+    options = []
     if follower and follower.score >= cfg.continuation_ratio * best.score:
         options.append(follower)
     # Another source on the same point: it must hold some of the question's focus, not only its names.

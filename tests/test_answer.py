@@ -1297,3 +1297,18 @@ def test_a_quote_that_ends_in_the_sentence_quoted_is_quoted_from_its_start(tmp_p
     answer = pipeline.ask("How did Alex McLeish react to Nacho Novo's ban?")
     assert "extremely disappointed" in answer.text and "said Rangers manager Alex McLeish" in answer.text, answer.text
     assert not answer.text.startswith("Rangers striker"), answer.text  # from the quote's start, not the sentence before
+
+
+def test_a_typed_answer_adds_the_next_sentence_when_it_gives_the_value_for_what_the_span_leaves_out(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"wine.txt": (
+        "China wine market grows\n\nThe consumption of wine in China is still low, at just 0.22 litres per capita, said "
+        "the US Agriculture Department. This compares with 59 litres in France, 12 litres in the US and three litres in "
+        "Japan. Sales of imported wine rose by a fifth last year.\n"),
+        # other news, so that "wine" and "China" are words that pick the article out
+        "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n",
+        "match.txt": "Derby ends level\n\nThe derby ended 1-1 after a late penalty, and both managers said the draw was fair.\n"})
+    compared = pipeline.ask("How much wine is consumed per capita in China, compared with France?")
+    assert "0.22 litres" in compared.text and "59 litres in France" in compared.text, compared.text
+    # Asked only about China, the span is the answer.
+    alone = pipeline.ask("How much wine is consumed per capita in China?")
+    assert "0.22 litres" in alone.text and "59" not in alone.text, alone.text
