@@ -214,8 +214,8 @@ class Retriever:
         rows = sorted(self.store.get(_sibling_id(chunk_id, i) for i in range(count)), key=lambda row: int(row[2]["start"]))
         held = [(p.start, p.end) for p in passages if p.doc_id == top.doc_id and p.path == top.path]
         rest: list[Passage] = []
-        for chunk_id, text, meta in rows:
-            passage = Passage.from_row(chunk_id, text, meta)
+        for row in rows:
+            passage = Passage.from_row(*row)
             if any(start <= passage.start and passage.end <= end for start, end in held):
                 continue
             if rest and passage.start <= rest[-1].end:  # overlaps the part before: one passage
