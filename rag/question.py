@@ -56,6 +56,9 @@ def _asked(wh: str) -> str:
             rf"|say|says|said|tell|me|know|explain|reveal|confirm|out)\s+)(?:{wh})\b|\b(?:{wh})\s*\??\s*$)")
 
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
+# "How big a loss…", "How large was the IMF loan…": the words between the size asked and the thing sized
+_SIZE_OF = r"(?:(?:is|was|were|are|will be|would be|could be) )?(?:(?:a|an|the|its|his|her|their) )?(?:[\w'’-]+ ){0,2}?"
+_SUMS = "profit|loss|revenue|turnover|debt|deficit|fine|bill|sum|payout|price|cost|loan|bid|offer|grant|budget"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
     ("duration", rf"\bhow long\b(?!\s+ago)|\b(?:how much|what amount of) time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
                  rf"|\bwhat (?:length|period)\b"
@@ -72,6 +75,18 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
                r"|add|put on|shed|slide|slid|sink|sank)"
                # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
+               # a size or a fall asked as a magnitude: "How big a stake did Fosters take?" (18.8%), "How big is the
+               # fraud?" ($2.7bn), "How sharply had the economy shrunk?"; not "how big a threat", nor a sum of
+               # money the money rule below types
+               rf"|\bhow (?:big|large)\b(?! {_SIZE_OF}(?:threat|problem|issue|role|part|impact|influence|risk"
+               rf"|challenge|blow|factor|difference|star|name|fan|hit|success|surprise|mistake|step|change|concern|deal|boost"
+               rf"|{_SUMS})s?\b)"
+               r"|\bhow (?:sharply|steeply|fast|quickly) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
+               r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|dropped|climb|jump|slip|decline"
+               r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound|sink|sank)"
+               # "How badly were shares hit?": a market's fall (a person's injuries, or a building's damage, are told)
+               r"|\bhow (?:badly|hard|heavily) (?:were|was|did|has|have|had) [^?]*\b(?:shares?|stocks?|profits?|sales|prices?"
+               r"|earnings|revenues?|markets?|index|currency|pound|dollar|euro|yen)\b"
                r"|\bhow much of\b"  # "how much of the money…": a share ("half") or a sum
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
@@ -79,7 +94,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
               r"|\bwhat (?:[a-z-]+ )?(?:price|sum|amount|salary|fee|fine|wage|compensation|payout|bonus)\b|\bhow many " + CURRENCY_WORD.pattern
               # "What pre-tax profit did BA make?", "How big a loss did LG Card report?": a sum, however it is asked
               + r"|\bwhat (?:[a-z-]+ )?(?:profits?|revenues?|turnover|earnings)\b"
-              r"|\bhow (?:big|large|small) (?:a |an )?(?:[a-z-]+ )?(?:profit|loss|revenue|turnover|debt)\b"
+              + rf"|\bhow (?:big|large|small) {_SIZE_OF}(?:{_SUMS})s?\b"
               # "What has Sri Lanka put its rebuilding bill at?": the sum an estimate puts a cost at
               r"|\bwhat (?:has|have|had|did|does|do) [^?]*\b(?:put|estimated?|valued?|priced?) [^?]*\b(?:bill|cost|costs|damage|losses"
               r"|price|value|budget)\s+at\s*\??$"),

@@ -66,6 +66,15 @@ ANSWER_TYPE_CASES = [
     ("How far did the jobless rate drop in December?", "amount"),  # a change, as "by how much"
     ("How much did the Nikkei put on over 2004?", "amount"),  # a gain in points or per cent, not a sum of money
     ("How much did shares shed on Friday?", "amount"),
+    # a size asked as a magnitude is a figure; a sum's size is money; an abstract "how big" is not a figure
+    ("How big a stake did the brewer take in the winemaker?", "amount"),
+    ("How big is the accounting fraud the former boss is accused of?", "amount"),
+    ("How sharply had the economy shrunk in the year before?", "amount"),
+    ("How badly were the chain's shares hit by the news?", "amount"),
+    ("How large was the IMF loan Turkey accepted?", "money"),
+    ("If it lost the appeal, how big a fine could the party face?", "money"),
+    ("How big a threat is the virus to home users?", "description"),
+    ("How badly has the war left the nuclear plant?", "description"),
     ("How far has the index declined this year?", "amount"),  # a verb's other forms too
     ("How far is the stadium from the city?", "description"),
     ("How much debt does the airline have?", "money"),
