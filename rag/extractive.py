@@ -313,8 +313,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "place" and len(new) < len(span_words):
             continue  # "in Saudi Arabia" for "which Saudi city": the place the question names, not the one asked
-        if kind in {"place", "organisation"} and new and all(_CALENDAR.fullmatch(w) for w in new):
-            continue  # "in May", "on Monday": times, not places (nor the charity or the film asked for)
+        if kind in {"place", "organisation"} and new and all(_CALENDAR.fullmatch(without_possessive(w)) for w in new):
+            continue  # "in May", "on Monday", "in Saturday's doubles": times, not places (nor the charity or the film asked for)
         if kind == "place" and re.match(r"\w+\s+the\s", found) and re.match(r"\s+[a-z]+s\b", text[end:]):
             continue  # "in the Matrix movies", "in the Carry On films": a name used as a modifier, not a place
         if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", found, re.I):
@@ -809,7 +809,7 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
         # "During the same quarter, Yahoo earned $187m": the value's subject is a name the question lacks, and
         # none it has. (What comes before a speech verb or a quote is who told it: "The Kremlin said … two hours".)
         claim = _REPORTED.split(before)[-1]
-        named = {without_possessive(w.lower()) for w in _named_in(claim)}
+        named = {without_possessive(w.lower()) for w in _named_in(claim)} | _initials(claim)
         # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
         measures_asked = q.head is not None and _mentions_word(q.head, focus)
         if named and by_word and not named & asked and not measures_asked:
@@ -818,6 +818,13 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
         title_terms = set(terms(passage.title))
         return not any(set(terms(n)) <= title_terms for n in profile.required_names)
     return False
+
+
+def _initials(text: str) -> set[str]:
+    """The initials of the names of several words in ``text``, lowercased: "the International Monetary
+    Fund" is the "IMF" a question asks about."""
+    runs = re.finditer(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][a-z]+)+", text)
+    return {"".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower() for m in runs}
 
 
 def _named_in(text: str) -> set[str]:

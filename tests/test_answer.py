@@ -323,6 +323,19 @@ def news_pipeline(tmp_path_factory, embedder) -> Pipeline:
     return Pipeline(settings)
 
 
+def test_a_day_is_not_a_place_even_as_a_possessive():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    asked = set(words("Where was the cup final between Spain and the USA played?"))
+    for text in ("The United States kept the final alive with victory in Saturday's doubles, leaving Spain 2-1 ahead.",
+                 "Spain went 2-0 up in May."):
+        assert _answer_spans("place", text, asked, extract(text)) == (), text
+    text = "Spain beat the USA in the final in Seville on Sunday."
+    assert [text[a:b] for a, b in _answer_spans("place", text, asked, extract(text))] == ["in Seville"]
+
+
 def test_a_count_is_not_a_number_that_measures_time_or_a_score():
     from rag.extractive import _answer_spans
     from rag.quantities import extract
@@ -757,6 +770,12 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
     (_MILLS, "How many plants did Ferrox shut last year?", None),  # Dexa's count
     (_MILLS, "How many mills will Ferrox close?", "3"),  # Reuters told it ("According to" opens a sentence)
     (_MILLS, "How many people does Ferrox employ?", "4,000"),  # Jan Kowal and Poland describe the firm
+    # the asked "IMF" written out: not a name the question lacks
+    ("Lira loses six zeros\n\nTurkey had to turn to the International Monetary Fund for help after its 2001 crisis, "
+     "accepting a $18bn loan in return for cuts.\n", "How large was the IMF loan Turkey accepted?", "$18bn"),
+    # (another body's initials are another body: the World Bank's loan is not the asked IMF one)
+    ("Lira loses six zeros\n\nTurkey had to turn to the World Bank for help after its 2001 crisis, accepting a $18bn "
+     "loan in return for cuts. The IMF has also backed Turkey.\n", "How large was the IMF loan Turkey accepted?", None),
     # a name before a focus word ("Ellen closed") is the subject of a verb, not another closure
     ("Storm hits Cornwall\n\nStorm Ellen closed the Tamar bridge for six hours on Friday, police said.\n",
      "How long was the Tamar bridge closed?", "six hours"),
