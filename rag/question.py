@@ -115,13 +115,17 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\breason (?:for|behind)\b"),
     # "Where does X rank / stand / finish?": a position in a list or a stance, not a place.
     ("description", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|stand|stands|finish|finished|lie|lies|sit|sits)\b"),
-    ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"),
+    ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"
+              # (not a place word naming the body or the person asked for: "which former US State Department official")
+              + rf"(?!\s+(?:department|media|{'|'.join(sorted(ORG_HEADS | ROLE_NOUNS, key=len, reverse=True))})\b)"),
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
-                     r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"),
-    ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}|what |name of the(?: \w+)? )(?:person|people|"
+                     r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"
+                     # (not a body naming the person asked for: "which State Department official", "which club captain")
+                     + rf"(?!\s+(?:{'|'.join(sorted(ROLE_NOUNS, key=len, reverse=True))})\b)"),
+    ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
                + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
@@ -335,6 +339,16 @@ _TITLES = frozenset("""white house deputy chief staff president prime minister s
     mr mrs ms dr sir lord kremlin according ukrainian russian american british french german us uk""".split())
 
 
+# The last word of a name that is a place, a body or an event, not a person ("Guantanamo Bay", "Davis Cup").
+_NOT_PERSON_HEADS = ORG_HEADS | frozenset("""street road avenue square park bridge river lake bay island islands valley
+airport stadium cup trophy award awards prize festival championship championships open games olympics series final
+bowl house palace hall centre center church cathedral hospital prison camp base station""".split())
+
+
+def _a_person(name: str) -> bool:
+    return without_possessive(name.split()[-1]).lower() not in _NOT_PERSON_HEADS
+
+
 def _names_in(text: str) -> list[str]:
     """Capitalised names of two words or more in running text, titles dropped ("Dan Scavino")."""
     found = re.findall(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b", text)
@@ -388,9 +402,17 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
     context_text = f"{last.question} {lead}"
     referent = ""
     if PERSON_PRONOUN.search(question):
-        in_answer = _names_in(last.answer)
+        # "he" is a person: not "Guantanamo Bay" in "Which former Guantanamo Bay detainee…?", nor the "Davis Cup"
+        in_answer = [n for n in _names_in(last.answer) if _a_person(n)]
         asked_who = answer_type(last.question) == "person"
-        candidates = (in_answer if asked_who else []) or _people_in(last.question, question) or in_answer
+        if asked_who and in_answer:
+            candidates = in_answer
+        elif asked_who and not re.match(r"\s*who (?:is|was|are|were)\b", last.question, re.I):
+            # asked "which official…?" and told no name, "he" is that official, whom the question does not
+            # name either (not "Bloomberg" in "…did Bloomberg quote?"); asked "Who is Liana Fix?", "she" is she
+            candidates = []
+        else:
+            candidates = [n for n in _people_in(last.question, question) if _a_person(n)] or in_answer
         if candidates:
             referent = candidates[0]
     if referent:

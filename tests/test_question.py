@@ -164,6 +164,10 @@ ANSWER_TYPE_CASES = [
     ("Where will the peace talks be held?", "place"),
     ("Where did the cargo plane crash?", "place"),
     ("Which country hosted the climate summit?", "place"),
+    # a place word naming the body or the person asked for is not a place asked for
+    ("Which former US State Department official did Bloomberg quote on the talks?", "person"),
+    ("Which state media outlet reported the call?", "organisation"),
+    ("Which city council approved the plan?", "organisation"),
     ("In which city did the protest take place?", "place"),
     ("What region was hit hardest by the floods?", "place"),
     ("Which stadium will host the Champions League final?", "place"),
@@ -325,6 +329,24 @@ def test_she_falls_back_to_the_name_in_the_last_question():
     profile = analyze("What did she say about Russia?", history)
     assert profile.referent == "Liana Fix" and "Liana Fix" in profile.standalone
     assert profile.answer_type == "statement"
+
+
+def test_he_is_a_person_not_a_place_or_an_event_named_before():
+    history = [Turn("Which British former Guantanamo Bay detainee says he will sue the government?",
+                    "Former Guantanamo Bay detainee Martin Mubanga says he will sue. [1]")]
+    profile = analyze("How long was he held at the camp?", history)
+    assert profile.referent == "Martin Mubanga", profile.standalone
+    history = [Turn("Which Spanish teenager won the deciding rubber of the Davis Cup?", "")]
+    assert analyze("How old was he?", history).referent == ""
+
+
+def test_he_after_an_unanswered_which_official_is_that_official_not_the_outlet_quoting_him():
+    history = [Turn("Which former US State Department official did Bloomberg quote on the talks?", "")]
+    profile = analyze("What does he believe Moscow is after?", history)
+    assert "Bloomberg" not in profile.referent and profile.referent == "", profile.standalone
+    # asked who someone is, "she" is that someone even when the answer names no one
+    history = [Turn("Who is Liana Fix?", "A fellow for Europe at the Council on Foreign Relations. [1]")]
+    assert analyze("What did she say about Russia?", history).referent == "Liana Fix"
 
 
 def test_he_beside_they_is_the_person_they_acted_on():
