@@ -74,7 +74,6 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
                r"|add|put on|shed|slide|slid|sink|sank)"
-               # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
                # a size or a fall asked as a magnitude: "How big a stake did Fosters take?" (18.8%), "How big is the
                # fraud?" ($2.7bn), "How sharply had the economy shrunk?"; not "how big a threat", nor a sum of
                # money the money rule below types
@@ -88,6 +87,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow (?:badly|hard|heavily) (?:were|was|did|has|have|had) [^?]*\b(?:shares?|stocks?|profits?|sales|prices?"
                r"|earnings|revenues?|markets?|index|currency|pound|dollar|euro|yen)\b"
                r"|\bhow much of\b"  # "how much of the money…": a share ("half") or a sum
+               # "how much wine does…", "how much say will…": a quantity of a thing, not a sum of money
                r"|\bhow much (?!money|cash|funding|funds|profit|revenue|income|tax|debt|capital|investment)[a-z]+ "
                r"(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could)\b"),
     ("money", r"\bhow much\b|\bwhat (?:was|is|were|are|will be) the (?:[\w'’]+ ){0,2}(?:price|cost|value|fee|fine|salary|budget|bill)\b"
