@@ -351,6 +351,7 @@ def _after_title(start: int, end: int, text: str) -> int:
 _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
+_YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$124bn in 2003"
 _PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
 
 
@@ -371,13 +372,16 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
         return ()
-    if not asked_places:
+    if not asked_places and not asked_years:
         return spans
     kept = []
     for start, end in spans:
         after = _PLACE_AFTER.match(text, end)
-        if after and not _CALENDAR.fullmatch(after.group(1).lower()) and after.group(1).lower() not in asked_places:
+        if asked_places and after and not _CALENDAR.fullmatch(after.group(1).lower()) and after.group(1).lower() not in asked_places:
             continue
+        year = _YEAR_AFTER.match(text, end)
+        if year and asked_years and year.group(1) not in asked_years:
+            continue  # "$124bn in 2003, and … $150bn for 2004": the first is another year's
         kept.append((start, end))
     return tuple(kept)
 
@@ -733,6 +737,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
         return names_of[c.passage]
 
     asked_names = _asked_names(profile)
+    asked_at = _asked_years_and_places(profile)
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
         # checked against the asked thing below), but it must name the subject and its focus,
@@ -745,6 +750,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
                    and _of_asked_thing(q, cand, profile) and not _a_goal(q, cand.text)
+                   and _of_asked_place_and_year(((q.start, q.start + len(q.surface)),), cand.text, asked_at)
                    and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])]
         if fitting:
             claims.append((cand, fitting[0]))

@@ -770,6 +770,9 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
     (_MILLS, "How many plants did Ferrox shut last year?", None),  # Dexa's count
     (_MILLS, "How many mills will Ferrox close?", "3"),  # Reuters told it ("According to" opens a sentence)
     (_MILLS, "How many people does Ferrox employ?", "4,000"),  # Jan Kowal and Poland describe the firm
+    # a value followed by another year is that year's ("$40bn in 2003 … $48bn for 2004"), nor a side of a conflict
+    ("Japan trade grows\n\nBritain's exports to Japan were $40bn in 2003, and are expected to rise to about $48bn for 2004. "
+     "Ministers said the figures were good news.\n", "How large were Britain's exports to Japan in 2004?", "$48bn"),
     # the asked "IMF" written out: not a name the question lacks
     ("Lira loses six zeros\n\nTurkey had to turn to the International Monetary Fund for help after its 2001 crisis, "
      "accepting a $18bn loan in return for cuts.\n", "How large was the IMF loan Turkey accepted?", "$18bn"),
@@ -783,7 +786,7 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
 def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path, embedder, article, question, expected):
     answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
     if expected:
-        assert expected in answer.text and not answer.abstained, answer.text
+        assert expected in answer.text and not answer.abstained and not answer.conflicts, answer.text
     else:
         assert answer.abstained, answer.text
 
