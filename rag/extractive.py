@@ -351,7 +351,7 @@ def _after_title(start: int, end: int, text: str) -> int:
 _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
-_YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$124bn in 2003"
+_YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
 _PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
 
 
@@ -381,7 +381,7 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
             continue
         year = _YEAR_AFTER.match(text, end)
         if year and asked_years and year.group(1) not in asked_years:
-            continue  # "$124bn in 2003, and … $150bn for 2004": the first is another year's
+            continue  # "$40bn in 2003, … $48bn for 2004": the first is another year's
         kept.append((start, end))
     return tuple(kept)
 
