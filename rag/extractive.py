@@ -21,7 +21,7 @@ from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
-from .question import ORG_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
+from .question import ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
 from .text import (NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
                    without_possessive, words)
@@ -256,7 +256,6 @@ _PLACE_NOUNS = frozenset("cities countries regions towns states capitals nations
 # The prepositions (and articles) of a place span ("on the Black Sea"): what remains is its name.
 _PLACE_WORDS = frozenset("in at to from near across into inside outside toward towards off on the of".split())
 # Last words that make a capitalised run a place: "Wall Street", "Downing Street", "Hyde Park".
-_PLACE_HEADS = frozenset("street road avenue lane square park bridge river lake bay island islands valley airport stadium".split())
 
 
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
@@ -303,7 +302,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         # a body does what a bare "who" asks when it is the doer: "research by the Licensed Taxi Drivers
         # Association", "Lionhead Studios made the game" (not "the head of Lionhead Studios")
         doer = body and by_whom and bool(re.fullmatch(r"(?:.*\bby\s+)?(?:the\s+)?", text[:start], re.S | re.I))
-        if kind == "person" and (body and not doer or words(found)[-1] in _TITLES | _PLACE_HEADS):
+        if kind == "person" and (body and not doer or words(found)[-1] in _TITLES | PLACE_HEADS):
             continue  # "Lionhead Studios", "United States President", "Wall Street": not a person's name
         if kind == "person" and (re.match(r"[A-Z]{2,}\b", found) or any(_CALENDAR.fullmatch(w) for w in words(found))):
             continue  # "BBC Sport": an acronym heads an organisation's name; "Last April": a time, not a person

@@ -31,7 +31,11 @@ board authority service services systems software electronics telecom communicat
 motors airlines airways industries international labs laboratories partners society court parliament assembly senate
 congress police army navy forces guard press news times post journal magazine channel radio tv television broadcasting
 organisation organization fund exchange""".split())
+# The last word of a place's name ("Wall Street", "Guantanamo Bay"): not a person's.
+PLACE_HEADS = frozenset("street road avenue lane square park bridge river lake bay island islands valley airport stadium".split())
 # Up to three words describing the asked thing ("which Californian video games company"), not a verb or article.
+# The role nouns as one alternation, longest first ("spokeswoman" before "spokesman"…)
+_ROLES = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
 _ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
 # Someone described by what they do ("which wealthy backer", "which novelist", "which Labour politician"):
 # a noun ending like an agent's, before a verb; not a thing or a word of comparison ("which paper", "which other").
@@ -117,16 +121,16 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("description", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|stand|stands|finish|finished|lie|lies|sit|sits)\b"),
     ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"
               # (not a place word naming the body or the person asked for: "which former US State Department official")
-              + rf"(?!\s+(?:department|media|{'|'.join(sorted(ORG_HEADS | ROLE_NOUNS, key=len, reverse=True))})\b)"),
+              + rf"(?!\s+(?:department|media|{_ROLES}|{'|'.join(sorted(ORG_HEADS))})\b)"),
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
                      r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
                      r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"
                      # (not a body naming the person asked for: "which State Department official", "which club captain")
-                     + rf"(?!\s+(?:{'|'.join(sorted(ROLE_NOUNS, key=len, reverse=True))})\b)"),
+                     + rf"(?!\s+(?:{_ROLES})\b)"),
     ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
-               + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b|\bname the (?:person|official|leader|man|woman)\b"
+               + _ROLES + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
                rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
     # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
@@ -340,9 +344,9 @@ _TITLES = frozenset("""white house deputy chief staff president prime minister s
 
 
 # The last word of a name that is a place, a body or an event, not a person ("Guantanamo Bay", "Davis Cup").
-_NOT_PERSON_HEADS = ORG_HEADS | frozenset("""street road avenue square park bridge river lake bay island islands valley
-airport stadium cup trophy award awards prize festival championship championships open games olympics series final
-bowl house palace hall centre center church cathedral hospital prison camp base station""".split())
+_NOT_PERSON_HEADS = ORG_HEADS | PLACE_HEADS | frozenset("""cup trophy award awards prize festival championship
+championships open games olympics series final bowl house palace hall centre center church cathedral hospital prison camp
+base station""".split())
 
 
 def _a_person(name: str) -> bool:
