@@ -35,6 +35,9 @@ _CURRENCY_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))
 CURRENCY_WORD = re.compile(rf"\b(?:{_CURRENCY_WORDS})\b", re.I)
 MONEY_IN_WORDS = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>{_MULTIPLIER})?\s+(?P<cur>{_CURRENCY_WORDS})\b", re.I)
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+# The words that may follow "a second" the duration ("a second faster", "a second or two"); before any other
+# word it is the ordinal: "a second opinion", "a second half", "a second time".
+_AFTER_A_SECOND = frozenset("or and of in per faster slower quicker behind ahead off to at for from than clear short".split())
 LOWER_BOUND = {"more than", "over", "at least", "just over"}
 UPPER_BOUND = {"less than", "under", "at most", "just under", "up to"}
 
@@ -88,13 +91,16 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
         number = _number(m.group("num"))
         if number is None:
             continue
+        unit = m.group("unit").lower()
+        if unit in {"second", "sec"} and m.group("num").lower() in {"a", "an"} and m.group("head") \
+                and m.group("head").lower() not in _AFTER_A_SECOND:
+            continue
         number += 0.5 if m.group("half") else 0
         bound = _bound(m.group("qual"))
         if m.group("upto") and _number(m.group("upto")):
             number, bound = _number(m.group("upto")), "<"  # "two or three weeks": at most three
         head = m.group("head").lower() if "-" in m.group("sep") and m.group("head") else None
         surface = m.group(0)[: m.start("head") - m.start()].strip() if m.group("head") else m.group(0).strip()
-        unit = m.group("unit").lower()
         found.append(Quantity("duration", number * DURATION_UNITS[_UNIT_ABBREVIATIONS.get(unit, unit)], bound, surface, head, m.start()))
     for m in PERCENT.finditer(sentence):
         found.append(Quantity("percent", float(m.group("num")), _bound(m.group("qual")), m.group(0).strip(), start=m.start()))

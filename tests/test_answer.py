@@ -471,6 +471,9 @@ def test_a_time_is_read_in_short_units_and_an_age_is_no_time():
     assert extract("The 48-year-old Australian was freed.") == [] and extract("He is 30 years old.") == []
     assert [q.surface for q in extract("He was held for 33 months, the 48-year-old said.")] == ["33 months"]
     assert extract("Seven secretaries and 5 ministers met.") == []
+    # "a second" before a noun is the ordinal: "a second opinion" is no time ("a second faster" is one)
+    assert extract("He will seek a second opinion, for a second time.") == []
+    assert [q.surface for q in extract("He was a second faster than Smith.")] == ["a second"]
 
 
 def test_a_sum_in_a_currency_written_as_a_word_is_money():
