@@ -352,22 +352,36 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
 _PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
+# "$19.6bn in November" (when no year follows the month), "$19.7bn the month before", "£2m a month": a month's value
+_MONTH_AFTER = re.compile(rf"\s+(?:(?:in|for|during)\s+(?:the\s+month\s+of\s+)?({_MONTHS})\b(?!,?\s+(?:19|20)\d\d)"
+                          r"|(?:in\s+)?(?:the\s+(?:previous\s+|same\s+)?month|last\s+month|this\s+month|a\s+month|per\s+month|each\s+month)\b)", re.I)
+# "is expected to rise to about $150bn": a forecast, before the value in its clause
+_FORECAST = re.compile(r"\b(?:expected|forecast|projected|predicted|tipped|likely|set)\s+to\b[^,;:.()]{0,30}$", re.I)
+_FORECAST_WORDS = frozenset("expect expected expects forecast forecasts predict predicted projected projection estimate "
+                            "estimated will likely".split())
 
 
-def _asked_years_and_places(profile: QuestionProfile) -> tuple[set[str], set[str]]:
-    """The years the question names, and the places it asks "in" (lower-cased; not a month or a day)."""
+def _forecast_only(text: str, answers: tuple[tuple[int, int], ...]) -> bool:
+    """Every value of ``text`` that answers is one a source says something is "expected to" reach."""
+    return bool(answers) and all(_FORECAST.search(text[:a]) for a, _ in answers)
+
+
+def _asked_years_and_places(profile: QuestionProfile) -> tuple[set[str], set[str], set[str]]:
+    """The years the question names, the places it asks "in" (lower-cased; not a month or a day), and
+    all its words."""
     places = {m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone) if not _CALENDAR.fullmatch(m.group(1).lower())}
-    return set(_YEAR.findall(profile.standalone)), places
+    return set(_YEAR.findall(profile.standalone)), places, set(words(profile.standalone))
 
 
 def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
-                             asked: tuple[set[str], set[str]]) -> tuple[tuple[int, int], ...]:
+                             asked: tuple[set[str], set[str], set[str]]) -> tuple[tuple[int, int], ...]:
     """The values of ``text`` that may be those of the asked year and place. "How many people does
     Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
     profit did BA make for the year to March 2005?" by a sentence on the three months to December 2004:
     a sentence whose years are all others states another year's value, and a value followed in its
-    clause by "in" another place is another place's."""
-    asked_years, asked_places = asked
+    clause by "in" another place is another place's. For an asked year, a value "in November" (or
+    "the month before") is a month's."""
+    asked_years, asked_places, question_words = asked
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
         return ()
@@ -381,6 +395,9 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
         year = _YEAR_AFTER.match(text, end)
         if year and asked_years and year.group(1) not in asked_years:
             continue  # "$40bn in 2003, … $48bn for 2004": the first is another year's
+        month = _MONTH_AFTER.match(text, end)
+        if asked_years and month and (month.group(1) or "month").lower() not in question_words:
+            continue  # "the deficit was $19.6bn in November" is not the year's
         kept.append((start, end))
     return tuple(kept)
 
@@ -435,7 +452,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # Up to cfg.missing_names of them may be absent; a name in no passage at all is caught before, as an
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
-    asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set())
+    asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
     asked_names = _asked_names(profile)
     focus_terms = set(profile.focus)
     cited = {doc for _, doc in profile.cited}
@@ -737,6 +754,13 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
 
     asked_names = _asked_names(profile)
     asked_at = _asked_years_and_places(profile)
+    asks_forecast = bool(asked_at[2] & _FORECAST_WORDS)  # (a forecast does not contradict what was)
+    # "the trade deficit with China": a side's own words must name what the question ties the measure to
+    # ("the deficit rose to $43.4bn" may be the deficit with everyone). Not for a duration, which is an
+    # event's ("the call with Trump" is the conversation another article times).
+    focus = set(profile.focus)
+    tied_to = {m.group(2).lower() for m in _TIED.finditer(profile.standalone)
+               if kind != "duration" and _mentions_word(m.group(1).lower(), focus)}
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
         # checked against the asked thing below), but it must name the subject and its focus,
@@ -749,8 +773,11 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
             continue
         fitting = [q for q in extract(cand.text) if q.kind.startswith(kind) and _quantity_of_focus(q, cand, profile)
                    and _of_asked_thing(q, cand, profile) and not _a_goal(q, cand.text)
+                   and (asks_forecast or not _FORECAST.search(cand.text[:q.start]))
                    and _of_asked_place_and_year(((q.start, q.start + len(q.surface)),), cand.text, asked_at)
                    and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])]
+        if fitting and tied_to and not any(_same_stem(w, tied_to) or w in tied_to for w in words(cand.text)):
+            continue
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)
@@ -770,6 +797,9 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     found = Conflict(kind, tuple({"value": " / ".join(dict.fromkeys(q.surface for _, q in group)),
                                   "sources": [c.passage for c, _ in group]} for group in groups))
     return sentences, found
+
+
+_TIED = re.compile(r"\b([a-z]+)\s+(?:with|to|from|in|of)\s+(?:the\s+)?([A-Z][a-z]+)\b")
 
 
 # Words that make the value after them something wanted, not something that happened: "I've got to
@@ -958,6 +988,9 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                     unanswered.append(part)
                     continue
                 return abstention(question, "extractive", ["no_typed_answer"])
+        if kind in _MEASURED and not set(words(part.standalone)) & _FORECAST_WORDS:
+            # "How large was the deficit in 2004?": the figure reported before one forecast
+            answering = _first(answering, lambda c: not _forecast_only(c.text, c.answers), cfg)
         if part.speaker:  # "How did the RAC react?": the RAC's words, before sentences about what it reacted to
             answering = _first(answering, lambda c: c.spoken, cfg)
         best = answering[0]

@@ -670,6 +670,17 @@ _RIVALS = ("Plexa tips online ad revival\n\nThe search firms Plexa and Zento hav
       "desktop.txt": "Lumo unveils low-cost desktop\n\nThe new desktop from Lumo is small. The company Lumo expects the "
                      "new Nova player to cost $299 in the US.\n"},
      "How much will the new pocket player from Lumo cost?", "$99"),
+    # The measure the question ties to a name ("the deficit with Corland"): a side that does not name it may be
+    # the whole deficit; and a value a source "is expected to" reach is a forecast, not a side against the figure
+    ({"corland.txt": "Arland trade gap with Corland hits record\n\nArland's deficit with Corland, up 30% at $162bn, "
+                     "was its largest ever in 2004.\n",
+      "monthly.txt": "Arland trade gap widens\n\nArland's trade deficit with the world widened in 2004. With imports "
+                     "rising, the trade deficit rose to $43bn. Its deficit with Corland is expected to rise to about $190bn.\n"},
+     "How large was Arland's trade deficit with Corland in 2004?", "$162bn"),
+    ({"figures.txt": "Arland trade gap grows\n\nArland's trade deficit with Corland was $47bn in 2004, figures showed.\n",
+      "outlook.txt": "Arland gloomy on trade\n\nArland's trade deficit with Corland is expected to reach $60bn in 2004, "
+                     "the ministry said.\n"},
+     "How large was Arland's trade deficit with Corland in 2004?", "$47bn"),
     # Another firm's figure: its name and none of the question's is the value's subject.
     ({"zento.txt": _ZENTO, "rivals.txt": _RIVALS + "During the same quarter to September, Korvo made a net profit of $187m.\n"},
      "How much net profit did Zento make in the quarter to September?", "$52m"),
@@ -776,6 +787,13 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
     # a value followed by another year is that year's ("$40bn in 2003 … $48bn for 2004"), nor a side of a conflict
     ("Japan trade grows\n\nBritain's exports to Japan were $40bn in 2003, and are expected to rise to about $48bn for 2004. "
      "Ministers said the figures were good news.\n", "How large were Britain's exports to Japan in 2004?", "$48bn"),
+    # a month's value ("$4bn in November", "$4.2bn the month before") is not the asked year's; the figure a
+    # source reports comes before the one it is "expected to" reach (still an answer where it is all there is)
+    ("Japan trade grows\n\nBritain's exports to Japan were $4bn in November, down from $4.2bn the month before. "
+     "Ministers said the figures were good news.\n", "How large were Britain's exports to Japan in 2004?", None),
+    ("Japan trade grows\n\nBritain's exports to Japan are expected to rise to about $50bn for 2004, the ministry "
+     "said. Figures out on Friday put British exports to Japan at $47bn for 2004.\n",
+     "How large were Britain's exports to Japan in 2004?", "$47bn"),
     # the asked "IMF" written out: not a name the question lacks
     ("Lira loses six zeros\n\nTurkey had to turn to the International Monetary Fund for help after its 2001 crisis, "
      "accepting a $18bn loan in return for cuts.\n", "How large was the IMF loan Turkey accepted?", "$18bn"),
