@@ -288,7 +288,12 @@ class QuestionProfile:
                     and not (i > 0 and adjacent(names[i - 1], names[i]))
                     and not (i + 2 < len(names) and adjacent(names[i + 1], names[i + 2])))
 
-        return tuple(n for i, n in enumerate(self.names) if not forename(i))
+        # (not a day or a month: "Tuesday's call" is the call an article may date otherwise, "last week")
+        return tuple(n for i, n in enumerate(self.names) if not forename(i) and n.lower() not in _CALENDAR_NAMES)
+
+
+_CALENDAR_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december""".split())  # ("May" may be Theresa May)
 
 
 _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*,"

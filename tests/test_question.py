@@ -491,6 +491,9 @@ def test_a_hyphenated_referent_gives_one_name_a_word_as_the_question_s_own_names
     ("What did the Vestey Group say?", ("Vestey", "Group")),
     ("Who owns Hato El Charcote?", ("Hato", "El", "Charcote")),
     ("What did Putin say?", ("Putin",)),
+    # A day or a month is a time an article may tell otherwise ("last week"), not a name it must hold; May may be a name.
+    ("What did Putin tell Trump in Tuesday's call in March?", ("Putin", "Trump")),
+    ("What did May tell Blair?", ("May", "Blair")),
 ])
 def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, required: tuple[str, ...]):
     # Later mentions drop the forename ("Mr Negroponte"): passages are about the person with it.
@@ -521,6 +524,16 @@ def test_the_speaker_of_a_statement_question(question: str, speaker: tuple[str, 
 ])
 def test_a_speaker_named_rather_than_described(question: str, named: tuple[str, ...]):
     assert analyze(question).named_speaker == named
+
+
+@pytest.mark.parametrize("question, focus", [
+    # "how much time … spend" asks how long: neither word is what the question is about
+    ("How much time did Trump and Putin actually spend talking on the call?", ("talk", "call")),
+    ("How much time was spent on the project?", ("project",)),
+    ("How much did the city spend on the project?", ("citi", "spend", "project")),
+])
+def test_how_much_time_asks_for_a_duration_not_about_time(question: str, focus: tuple[str, ...]):
+    assert analyze(question).focus == focus
 
 
 @pytest.mark.parametrize("question, aside, kept", [
