@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     rare_word_idf: float = Field(
         5.0, ge=0, description="A question word this rare (BM25 IDF; 5 is about one chunk in 150) that no retrieved passage "
         "holds brings in the best keyword passage that holds it and the question's names.")
+    other_accounts: int = Field(
+        1, ge=0, le=4, description="For a question asking for a figure (how long, how many, how much): passages from this many "
+        "more articles that state a figure of that kind and name the question's names, beyond the top_k, so that a "
+        "source that disagrees is read too.")
     keyword_weight: float = Field(1.0, ge=0, le=4, description="Weight of the BM25 ranking in reciprocal-rank fusion (dense = 1).")
     context_window: bool = Field(True, description="Extend each retrieved chunk with the chunk after it (merged when they overlap).")
     backend: Backend = Field("extractive", description=f"Answer backend: one of {', '.join(BACKENDS)}.")

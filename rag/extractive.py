@@ -965,7 +965,8 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         typed_kind = kind in TYPED
         part_relevance = _part_relevance(relevance, part, relevance_of) if len(parts) > 1 else relevance
         ranked = _with_similarity(candidates(part, passages, keyword, cfg, kind), part_relevance, cfg, typed_kind)
-        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind, profile.followup)]
+        answering = [c for c in ranked if _answers_it(c, typed_kind, cfg, kind, profile.followup)
+                     and not passages[c.passage - 1].side_only]
         read_parts.append((part, kind, typed_kind, ranked, answering))
     # A sentence can answer a two-part question whole only if it answers each part.
     answers_all = set.intersection(*({c.text for c in answering} for *_, answering in read_parts)) if len(parts) > 1 else set()

@@ -47,6 +47,7 @@ class Passage:
     keyword_score: float | None = None
     author: str = ""  # "" when unknown (and in indexes that predate the field)
     published: str = ""  # YYYY-MM-DD
+    side_only: bool = False  # brought in as another account of a figure: a side of a disagreement, not an answer
 
     @classmethod
     def from_row(cls, chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) -> "Passage":

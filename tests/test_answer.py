@@ -544,6 +544,7 @@ def test_a_question_the_article_asks_does_not_outrank_the_sentence_that_states_t
 def test_a_forename_the_articles_leave_out_is_not_an_unknown_name():
     from rag.extractive import read
     from rag.question import analyze
+    from rag.question import analyze
     from rag.retrieval import Passage
 
     text = "Mr. Witkoff mentioned a nuclear reactor in his interview with CBS on Sunday."
@@ -644,6 +645,35 @@ def test_a_conflict_is_about_the_asked_thing_only(news_pipeline: Pipeline):
     # "The conversation" is the call: both of its lengths are shown side by side.
     call = news_pipeline.ask("How long did the phone call between the presidents of Arland and Belmark last?")
     assert call.conflicts and "two hours" in call.text and "40 minutes" in call.text, call.text
+
+
+def test_an_article_left_out_of_the_top_passages_still_gives_its_figure(news_pipeline: Pipeline):
+    # With one passage retrieved, one account of the call's length is read; the other article states a
+    # length about the same presidents, and is read beside it as another account.
+    call = news_pipeline.ask("How long did the phone call between the presidents of Arland and Belmark last?", top_k=1)
+    assert call.conflicts and "two hours" in call.text and "40 minutes" in call.text, call.text
+    # (a question that asks for no figure reads the top passages only)
+    assert len(news_pipeline.ask("Who agreed a truce in a phone call?", top_k=1).retrieved) == 1
+
+
+def test_another_account_is_a_side_of_a_disagreement_never_the_answer(news_pipeline: Pipeline):
+    from dataclasses import replace
+
+    from rag.question import analyze
+
+    def passage(chunk: str, doc: str, text: str) -> Passage:
+        return Passage(chunk, doc, doc, "Presidents speak", "", text, 0, len(text))
+
+    top = passage("c1", "a.txt", "The phone call between the presidents of Arland and Belmark lasted two hours.")
+    other = passage("c2", "b.txt", "The phone call between the presidents of Arland and Belmark lasted 40 minutes.")
+    question = analyze("How long did the phone call between the presidents of Arland and Belmark last?")
+    read = news_pipeline.answerer.answer
+    both = read(question, [top, replace(other, side_only=True)])
+    assert both.conflicts and "two hours" in both.text and "40 minutes" in both.text, both.text
+    # alone, another account answers nothing: what the top passages do not say stays unsaid
+    alone = read(question, [passage("c3", "c.txt", "The presidents of Arland and Belmark spoke by phone."),
+                            replace(other, side_only=True)])
+    assert alone.abstained, alone.text
 
 
 def test_a_conflict_side_is_about_the_same_event(tmp_path: Path, embedder):
