@@ -70,14 +70,17 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off|on)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 # What states a cause: "because of a back injury", "for failing to turn up", "justified on national
-# security grounds", "after a Dublin school complained". A why-question prefers such a sentence to a
-# lead that restates the question (they get the typed bonus), but is not limited to them: reasons often
-# go unmarked.
+# security grounds", "after a Dublin school complained", "given that Ukraine has targeted refineries" (not
+# "citing a senior official": a source). A why-question prefers such a sentence to a lead that restates
+# the question, but is not limited to them: reasons often go unmarked.
 TYPE_PATTERNS["reason"] = re.compile(
-    r"\b(?:because|due to|owing to|thanks to|as a result|in protest|in order to|so that|in a bid to|on the grounds|grounds\b"
-    r"|motivated by|prompted by|blamed|citing|reasons?\b|for (?:failing|refusing|breaking|not)\b"
+    r"\b(?:because|due to|owing to|thanks to|given that|as a result|in protest|in order to|so that|in a bid to|on the grounds|grounds\b"
+    r"|motivated by|prompted by|blamed|citing\b(?![^.,;]{0,30}\b(?:officials?|sources?|people|persons?|reports?|analysts?|diplomats?))"
+    r"|reasons?\b|for (?:failing|refusing|breaking|not)\b"
     r"|after (?:(?:a|an|the|his|her|their|its)\s+)?(?:[\w'’-]+\s+){0,3}(?:complained|complaints?|protests?|criticism|concerns?|fears?|claims?|row|dispute|failed|refused)\b"
     r"|over (?:concerns?|fears?|claims?|worries)\b|amid (?:concerns?|fears?|claims?))", re.I)
+_WHY_UNNAMED = re.compile(r"\b(?:anonymity|not to be (?:named|identified)|not authori[sz]ed to (?:speak|comment))\s*$", re.I)
+_UNNAMED_WORDS = frozenset("anonymity anonymous named unnamed identified".split())
 # A share in words ("half of India's car sales", "one in five voters"), and a growth by a factor
 # ("traffic increased fourfold", "profits doubled"): what "what share" and "by how much" are answered with.
 _SHARE_WORDS = (r"\b(?:half|a third|one third|a quarter|one quarter|a fifth|one fifth|two-thirds|three-quarters|two thirds|three quarters"
@@ -292,6 +295,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         span_words = [w for w in words(found) if w not in _PLACE_WORDS]  # "on the Black Sea": black, sea
         new = [w for w in span_words if w not in question_words and w not in _HONORIFICS
                and not (kind in ENTITY_TYPES and _same_stem(w, question_words))]
+        if kind == "reason" and _WHY_UNNAMED.search(text[max(0, start - 40):start]) and not question_words & _UNNAMED_WORDS:
+            continue  # "requesting anonymity due to the sensitive nature of the talks": why a source is unnamed
         if kind == "date" and "will" in question_words and _PAST_DATE.search(found):
             continue  # "when will they meet?" is not answered by when they met ("last week", "two days ago")
         if kind == "organisation" and new and all(
@@ -989,6 +994,10 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
                     unanswered.append(part)
                     continue
                 return abstention(question, "extractive", ["no_typed_answer"])
+        if kind == "reason":
+            # "Why would a pause work in Russia's favour?": a sentence that states a cause ("… would benefit
+            # Putin given that Ukraine has targeted refineries") before one that restates what is asked about
+            answering = _first(answering, lambda c: c.typed, cfg)
         if kind in _MEASURED and not set(words(part.standalone)) & _FORECAST_WORDS:
             # "How large was the deficit in 2004?": the figure reported before one forecast
             answering = _first(answering, lambda c: not _forecast_only(c.text, c.answers), cfg)

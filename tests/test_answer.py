@@ -1249,6 +1249,27 @@ def test_why_prefers_the_sentence_that_states_a_cause(tmp_path: Path, embedder):
     assert "training camp" not in strict.ask("Why did the athletics federation ban Ada Keller?").text
 
 
+def test_why_puts_a_sentence_stating_a_cause_before_one_restating_the_question(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"pause.txt": (
+        "Arland halts strikes\n\nArland's version of the deal described its favour as only a pause in attacks on power stations. "
+        "Officials in Vessby welcomed the news. A pause of attacks on power stations would benefit Arland given that "
+        "Belmark has struck its oil depots with drones.\n")})
+    # The first sentence holds more of the question's words; the last one says why.
+    answer = pipeline.ask("Why would a pause in attacks on power stations work in Arland's favour?")
+    assert "oil depots" in answer.text, answer.text
+
+
+def test_citing_a_source_or_why_it_is_unnamed_is_no_cause():
+    from rag.extractive import TYPE_PATTERNS, _answer_spans
+    from rag.text import words
+
+    assert TYPE_PATTERNS["reason"].search("Putin set the condition, citing concerns over enforcement.")
+    assert not TYPE_PATTERNS["reason"].search("Putin set the condition according to Bloomberg, citing a senior European official.")
+    text = "A truce could start within a week, the official said, requesting anonymity due to the sensitive nature of the talks."
+    assert _answer_spans("reason", text, set(words("Why are officials reluctant to accept the demand?")), []) == ()
+    assert _answer_spans("reason", text, set(words("Why did the official ask not to be named?")), []) != ()
+
+
 def test_a_followup_about_he_reads_a_passage_about_him_in_other_words(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {
         "firm.txt": ("Security firm hires\n\nGraham Pell, senior consultant at security firm Norsafe, said the "
