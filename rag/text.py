@@ -84,7 +84,7 @@ def question_terms(question: str) -> list[str]:
     # ("How much time did they spend talking?" asks how long they talked: "time" and "spend" name no topic)
     question = re.sub(r"\bhow\s+much\s+time\b(.*)\bspen[dt]\b", r" \1 ", question, flags=re.I)
     question = re.sub(r"\bhow\s+(much\s+time|long|many|much|far|old|often|big|large|soon|quickly|late|early|sharply|steeply|badly|hard|heavily)\b", " ", question, flags=re.I)
-    return terms(" ".join(w for w in words(question) if w not in QUESTION_FILLERS))
+    return terms(" ".join(w for w in words(question) if w not in QUESTION_FILLERS and w not in QUESTION_WORDS))
 
 
 def proper_names(question: str) -> list[str]:

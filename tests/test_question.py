@@ -526,6 +526,11 @@ def test_a_speaker_named_rather_than_described(question: str, named: tuple[str, 
     assert analyze(question).named_speaker == named
 
 
+def test_whose_is_no_focus_word():
+    # ("who", "which" and the others are stopwords already; "whose" is not one)
+    assert analyze("Whose idea was the pause in strikes?").focus == ("idea", "paus", "strike")
+
+
 @pytest.mark.parametrize("question, focus", [
     # "how much time … spend" asks how long: neither word is what the question is about
     ("How much time did Trump and Putin actually spend talking on the call?", ("talk", "call")),
