@@ -742,6 +742,10 @@ def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool
     return any(_mentions(t, present) for t in asked)
 
 
+# "the trade deficit with China", "exports to Japan": a word and the name it is tied to
+_TIED = re.compile(r"\b([a-z]+)\s+(?:with|to|from|in|of)\s+(?:the\s+)?([A-Z][a-z]+)\b")
+
+
 def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate, cfg: ReaderSettings,
               passages: Sequence[Passage]) -> tuple[list[AnswerSentence], Conflict] | None:
     """Sources that state incompatible values of the asked quantity, about the asked thing."""
@@ -802,9 +806,6 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     found = Conflict(kind, tuple({"value": " / ".join(dict.fromkeys(q.surface for _, q in group)),
                                   "sources": [c.passage for c, _ in group]} for group in groups))
     return sentences, found
-
-
-_TIED = re.compile(r"\b([a-z]+)\s+(?:with|to|from|in|of)\s+(?:the\s+)?([A-Z][a-z]+)\b")
 
 
 # Words that make the value after them something wanted, not something that happened: "I've got to

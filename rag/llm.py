@@ -321,6 +321,9 @@ class GenerativeBackend:
         return LLMUnavailableError(f"the {self.name} backend at {self.where} did not answer: {type(exc).__name__}: {exc}")
 
     def messages(self, profile: QuestionProfile, passages: Sequence[Passage]) -> Messages:
+        # Another account of a figure (after the retrieved passages: the numbering holds) is for the
+        # extractive reader's disagreements; the model reads the retrieved passages only (prompt length is speed).
+        passages = [p for p in passages if not p.side_only]
         texts = None
         if self.context == "sentences" and passages:
             relevance = self._relevance(profile.standalone) if self._relevance else None

@@ -251,6 +251,21 @@ def test_compressed_context_asks_for_cited_sentences():
     assert prompt("passages").endswith("\nAnswer (with [n] citations):")
 
 
+def test_the_model_does_not_read_another_account_brought_in_for_the_extractive_reader():
+    from dataclasses import replace
+
+    from rag.llm import GenerativeBackend
+    from rag.retrieval import Passage
+
+    texts = ["The phone call between the two leaders lasted two hours.", "The conversation lasted roughly 40 minutes."]
+    passages = [Passage(f"c{i}", f"d{i}", f"d{i}.txt", f"T{i}", "", t, 0, len(t)) for i, t in enumerate(texts, 1)]
+    backend = GenerativeBackend(None, "llamacpp", "unused", 0.6, context="passages")  # messages() needs no model
+    profile = analyze("How long did the phone call last?")
+    assert "40 minutes" in backend.messages(profile, passages)[-1]["content"]
+    prompt = backend.messages(profile, [passages[0], replace(passages[1], side_only=True)])[-1]["content"]
+    assert "two hours" in prompt and "40 minutes" not in prompt
+
+
 def test_a_model_sentence_that_only_repeats_the_question_is_no_answer():
     """Qwen2.5-1.5B answered the unanswerable 'What time did the Trump-Putin call end?' with
     'The Trump-Putin call ended at. [1]': every word supported, nothing stated. A sentence made of
