@@ -21,15 +21,15 @@ from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
-from .question import ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
+from .question import DAYS, MONTHS, ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
 from .text import (NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
                    without_possessive, words)
 
 Relevance = Callable[[list[str]], list[float]]
 
-_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
-_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = "|".join(MONTHS)
+_DAYS = "|".join(DAYS)
 # A day of the month ("26 February", "March 18"): part of a date, not a count.
 _DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
 # A number that is part of a name or a rank, not a count: "Windows 95, 98", "PlayStation 2", "Radio 4" (a
@@ -364,6 +364,11 @@ _MONTH_AFTER = re.compile(rf"\s+(?:(?:in|for|during)\s+(?:the\s+month\s+of\s+)?(
 _FORECAST = re.compile(r"\b(?:expected|forecast|projected|predicted|tipped|likely|set)\s+to\b[^,;:.()]{0,30}$", re.I)
 _FORECAST_WORDS = frozenset("expect expected expects forecast forecasts predict predicted projected projection estimate "
                             "estimated will likely".split())
+
+
+def _asks_forecast(question: str) -> bool:
+    """The question asks what is expected ("How much is the deal expected to raise?"), not what was."""
+    return bool(set(words(question)) & _FORECAST_WORDS)
 
 
 def _forecast_only(text: str, answers: tuple[tuple[int, int], ...]) -> bool:
@@ -763,7 +768,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
 
     asked_names = _asked_names(profile)
     asked_at = _asked_years_and_places(profile)
-    asks_forecast = bool(asked_at[2] & _FORECAST_WORDS)  # (a forecast does not contradict what was)
+    asks_forecast = _asks_forecast(profile.standalone)  # (a forecast does not contradict what was)
     # "the trade deficit with China": a side's own words must name what the question ties the measure to
     # ("the deficit rose to $43.4bn" may be the deficit with everyone). Not for a duration, which is an
     # event's ("the call with Trump" is the conversation another article times).
@@ -999,7 +1004,7 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             # "Why would a pause work in Russia's favour?": a sentence that states a cause ("… would benefit
             # Putin given that Ukraine has targeted refineries") before one that restates what is asked about
             answering = _first(answering, lambda c: c.typed, cfg)
-        if kind in _MEASURED and not set(words(part.standalone)) & _FORECAST_WORDS:
+        if kind in _MEASURED and not _asks_forecast(part.standalone):
             # "How large was the deficit in 2004?": the figure reported before one forecast
             answering = _first(answering, lambda c: not _forecast_only(c.text, c.answers), cfg)
         if part.speaker:  # "How did the RAC react?": the RAC's words, before sentences about what it reacted to

@@ -292,8 +292,9 @@ class QuestionProfile:
         return tuple(n for i, n in enumerate(self.names) if not forename(i) and n.lower() not in _CALENDAR_NAMES)
 
 
-_CALENDAR_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december""".split())  # ("May" may be Theresa May)
+DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+MONTHS = "january february march april may june july august september october november december".split()
+_CALENDAR_NAMES = frozenset(DAYS + MONTHS) - {"may"}  # ("May" may be Theresa May)
 
 
 _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*,"
