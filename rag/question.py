@@ -111,6 +111,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("time", r"\b(?:at )?what time\b"),
     ("score", r"\bwhat (?:was|is|were) the (?:final |half-time |full-time )?(?:score|scoreline|result)\b|\bby what score\b"),
     ("role", r"\bwhat (?:is|was) (?:[\w'’-]+ ){1,3}(?:position|job|role|title|post|profession|occupation)\s*\??$"
+             # a person's job where it is held ("his job in the government"; not "Russia's position on…")
+             r"|\bwhat (?:is|was) (?:his|her) (?:[\w'’-]+ )?(?:position|job|role|title|post) (?:in|at|with) [\w'’ -]+\??$"
+             r"|\bwhat (?:position|job|role|title|post) (?:does|did) \w+(?: \w+)? (?:hold|have)\s*\??$"
              r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"
              r"|^where (?:does|did|do|has|have|had) (?:[\w'’-]+ ){1,3}(?:work|worked|serve|served)\b"),  # the title beside the name
     ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
@@ -124,7 +127,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
               + rf"(?!\s+(?:department|media|{_ROLES}|{'|'.join(sorted(ORG_HEADS))})\b)"),
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
-                     r"|newspaper|outlet|channel|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
+                     r"|newspapers?|paper|outlet|channel|tank|think-tank|thinktank|institute|foundation|committee|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
                      r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
                      r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"
                      # (not a body naming the person asked for: "which State Department official", "which club captain")
@@ -416,7 +419,10 @@ def resolve(question: str, history: Sequence[Turn | str]) -> tuple[str, str, tup
         in_answer = [n for n in _names_in(last.answer) if _a_person(n)]
         asked_who = answer_type(last.question) == "person"
         if asked_who and in_answer:
-            candidates = in_answer
+            # the person the answer names anew: "…Rubio and Waltz sat down with a delegation led by Andriy
+            # Yermak" answers "Who headed the delegation that met Rubio and Waltz?"
+            asked = set(terms(last.question))
+            candidates = [n for n in in_answer if not set(terms(n)) & asked] or in_answer
         elif asked_who and not re.match(r"\s*who (?:is|was|are|were)\b", last.question, re.I):
             # asked "which official…?" and told no name, "he" is that official, whom the question does not
             # name either (not "Bloomberg" in "…did Bloomberg quote?"); asked "Who is Liana Fix?", "she" is she

@@ -47,6 +47,7 @@ ANSWER_TYPE_CASES = [
     # the asked thing described by a few words first ("which American city", "which Californian games company")
     ("In which American city would the new soap be set?", "place"),
     ("Which Californian video games company is on the takeover list?", "organisation"),
+    ("Which think tank does he work for now?", "organisation"),
     ("Which band headlined the festival on Saturday?", "organisation"),  # not a person
     ("Which film won the prize for the best ensemble?", "organisation"),  # a thing known by a proper name
     ("What did the city council decide?", "description"),  # "did" does not describe "city": not a place
@@ -83,7 +84,7 @@ ANSWER_TYPE_CASES = [
     ("How big a loss did the card issuer report for 2003?", "money"),
     ("What losses did the army suffer?", "description"),  # not a sum
     ("What loss of life was reported?", "description"),
-    ("Which paper reported the story first?", "description"),
+    ("Which paper reported the story first?", "organisation"),  # a newspaper; not an agent noun (a person)
     ("Trump spoke with whom?", "person"),  # asked last, or after a preposition
     ("Since when has he led the party?", "date"),
     ("Do the articles say who interpreted for Trump?", "person"),
@@ -142,6 +143,8 @@ ANSWER_TYPE_CASES = [
     ("By what score did Chelsea beat Arsenal?", "score"),
     # role: a person's title or job (answered by the words beside their name)
     ("What is his position?", "role"),
+    ("What is his job in the Ukrainian government?", "role"),  # where the job is held, after the noun
+    ("What position does she hold?", "role"),
     ("What is Dan Scavino's job title?", "role"),
     ("What does Liana Fix do?", "role"),
     ("What is Russia's position on the ceasefire?", "description"),  # a stance, not a job
@@ -321,6 +324,13 @@ def test_his_is_the_person_the_last_answer_named():
     assert {"Dan", "Scavino"} <= set(profile.names)
     standalone, referent, *_ = resolve("What is his position?", history)
     assert standalone == profile.standalone and referent == "Dan Scavino"
+
+
+def test_his_is_the_person_the_last_answer_named_anew():
+    """The answer also names the people the question did: "he" is the one it asked for."""
+    history = [Turn("Who headed the Ukrainian delegation that met Rubio and Waltz in Saudi Arabia?",
+                    "Marco Rubio and Michael Waltz sat down for talks with a delegation led by Andriy Yermak. [1]")]
+    assert analyze("What is his job?", history).referent == "Andriy Yermak"
 
 
 def test_she_falls_back_to_the_name_in_the_last_question():
