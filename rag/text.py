@@ -83,6 +83,10 @@ def question_terms(question: str) -> list[str]:
     """The terms of a question that an answer is expected to share."""
     # ("How much time did they spend talking?" asks how long they talked: "time" and "spend" name no topic)
     question = re.sub(r"\bhow\s+much\s+time\b(.*)\bspen[dt]\b", r" \1 ", question, flags=re.I)
+    # ("On what date did the blow-up take place?" asks when the blow-up was: the words that name the kind of
+    # answer, and "take place", are not what a sentence stating the date shares with the question)
+    question = re.sub(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day|year|month)\b|\b(?:take|takes|took|taking|taken)\s+place\b",
+                      " ", question, flags=re.I)
     question = re.sub(r"\bhow\s+(much\s+time|long|many|much|far|old|often|big|large|soon|quickly|late|early|sharply|steeply|badly|hard|heavily)\b", " ", question, flags=re.I)
     return terms(" ".join(w for w in words(question) if w not in QUESTION_FILLERS and w not in QUESTION_WORDS))
 

@@ -551,6 +551,19 @@ def test_how_much_time_asks_for_a_duration_not_about_time(question: str, focus: 
     assert analyze(question).focus == focus
 
 
+@pytest.mark.parametrize("question, focus", [
+    # the words naming the kind of answer ("what date", "which year") and "take place" are not what the
+    # sentence stating it shares with the question
+    ("On what date did the blow-up take place?", ("blow",)),
+    ("In which year was the company founded?", ("compani", "found")),
+    ("Where did the summit take place?", ("summit",)),
+    # a date or a place that is the topic stays one
+    ("Why was the date of the election moved?", ("date", "elect", "move")),
+])
+def test_the_asked_kind_and_take_place_are_no_focus_words(question: str, focus: tuple[str, ...]):
+    assert analyze(question).focus == focus
+
+
 @pytest.mark.parametrize("question, aside, kept", [
     ("Apart from the ceasefire, what deal did Washington and Kyiv agree to conclude quickly?", "ceasefir", "deal"),
     ("Did the two leaders discuss anything other than the war?", "war", "discuss"),
