@@ -162,6 +162,22 @@ class Candidate:
         return max(self.focus, self.coverage) + (self.similarity or 0.0)
 
 
+# Kinds of place, body or person whose names say what they are ("Harvard University", "the Beverly Hilton
+# hotel", "Judge Mary Schroeder"): asked for by that noun, an answer names one as such.
+_NAMED_AS = {"university": {"university", "universities", "college"}, "college": {"college", "university"},
+             "school": {"school", "academy", "college"}, "hospital": {"hospital", "infirmary", "clinic"},
+             "stadium": {"stadium", "park", "ground", "arena"}, "museum": {"museum", "gallery"},
+             "church": {"church", "cathedral", "chapel", "abbey"}, "airport": {"airport"},
+             "hotel": {"hotel", "inn"}, "judge": {"judge", "justice", "magistrate"}}
+_ASKED_INSTITUTION = re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,2}}?({'|'.join(_NAMED_AS)})\b", re.I)
+
+
+def _asked_institution(question: str) -> set[str]:
+    """The words one of which an answer to "Which university / hotel / judge…?" names its answer by."""
+    m = _ASKED_INSTITUTION.search(question)
+    return _NAMED_AS[m.group(1).lower()] if m else set()
+
+
 _DEMONYM = re.compile(r"(?:ian|ish|ese|an|i)$")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 
@@ -462,6 +478,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # Up to cfg.missing_names of them may be absent; a name in no passage at all is caught before, as an
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
+    asked_kind = _asked_institution(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
     asked_names = _asked_names(profile)
     focus_terms = set(profile.focus)
@@ -513,6 +530,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                        and _mentions_word(opening.group(1), focus_terms))
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
+            if answers and kind in ENTITY_TYPES and asked_kind and not asked_kind & set(words(text)):
+                answers = ()  # "At which university…?" is answered by a university, named as one
             if told and told in normalize(text):
                 answers = ()  # the sentence quoted to the asker, who asks for another one ("And how many others…?")
             if answers and kind in _MEASURED:

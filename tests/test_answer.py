@@ -1406,3 +1406,17 @@ def test_a_typed_answer_adds_the_next_sentence_when_it_gives_the_value_for_what_
     # Asked only about China, the span is the answer.
     alone = pipeline.ask("How much wine is consumed per capita in China?")
     assert "0.22 litres" in alone.text and "59" not in alone.text, alone.text
+
+
+def test_which_university_is_answered_by_a_university_named_as_one(tmp_path: Path, embedder):
+    """A sentence naming some other place or body does not answer "At which university…?"; one that names
+    the university does, and "Which hotel…?" is answered by "the Beverly Hilton hotel"."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"lecture.txt": (
+        "Blair lecture row\n\nCherie Blair has been accused of criticising US policy in an address she gave during a "
+        "lecture tour of Massachusetts. Her remarks were made in a speech to law students in Boston.\n"),
+        "lunch.txt": ("Oscar lunch\n\nThe nominees will meet at the annual lunch, which will take place at the Beverly "
+                      "Hilton hotel in Los Angeles on Monday.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
+    assert pipeline.ask("At which university did Cherie Blair give her speech to law students?").abstained
+    hotel = pipeline.ask("Which hotel will host the lunch for the Oscar nominees?")
+    assert "Beverly Hilton" in hotel.text, hotel.text
