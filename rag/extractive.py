@@ -721,6 +721,7 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
     "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
     "viewers audience watched", "peak height", "freed released",
+    "replace succeed successor",
 ))
 
 

@@ -1420,3 +1420,15 @@ def test_which_university_is_answered_by_a_university_named_as_one(tmp_path: Pat
     assert pipeline.ask("At which university did Cherie Blair give her speech to law students?").abstained
     hotel = pipeline.ask("Which hotel will host the lunch for the Oscar nominees?")
     assert "Beverly Hilton" in hotel.text, hotel.text
+
+
+def test_a_part_asked_in_other_words_is_answered_by_the_sentence_that_says_it(tmp_path: Path, embedder):
+    """"Whom will he replace?" is answered by "He will succeed … Ann Grant": news writing's words for one
+    and the same act count as the question's."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"boateng.txt": (
+        "Boateng to be envoy\n\nPaul Boateng, Chief Secretary to the Treasury, is to step down as an MP at the "
+        "election. Mr Boateng, 53, is to become the UK's high commissioner to South Africa. He will succeed the "
+        "previous High Commissioner, Ann Grant, shortly after the next election.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("Where is Paul Boateng going as high commissioner, and whom will he replace there?")
+    assert "South Africa" in answer.text and "Ann Grant" in answer.text, answer.text
