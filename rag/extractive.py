@@ -372,6 +372,7 @@ _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
+_ALONE_AFTER = re.compile(r"\)?(?:\s*\([^()]*\))?[^,;:.()]{0,40}?\bin\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+alone\b")
 _PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
 # "$19.6bn in November" (when no year follows the month), "$19.7bn the month before", "£2m a month": a month's value
 _MONTH_AFTER = re.compile(rf"\s+(?:(?:in|for|during)\s+(?:the\s+month\s+of\s+)?({_MONTHS})\b(?!,?\s+(?:19|20)\d\d)"
@@ -411,6 +412,10 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
         return ()
+    # "$305m at the box office in the US alone": one place's part, not the figure asked for (unless that
+    # place is asked about)
+    spans = tuple((start, end) for start, end in spans if not (
+        (alone := _ALONE_AFTER.match(text, end)) and not set(words(alone.group(1))) & question_words))
     if not asked_places and not asked_years:
         return spans
     kept = []

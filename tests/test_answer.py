@@ -1432,3 +1432,14 @@ def test_a_part_asked_in_other_words_is_answered_by_the_sentence_that_says_it(tm
         "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
     answer = pipeline.ask("Where is Paul Boateng going as high commissioner, and whom will he replace there?")
     assert "South Africa" in answer.text and "Ann Grant" in answer.text, answer.text
+
+
+def test_a_figure_for_one_place_alone_is_not_the_figure_asked_for(tmp_path: Path, embedder):
+    """"$305m … in the US alone" does not say what the film made worldwide; asked about the US, it does."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"pirates.txt": (
+        "Pirates sequel plans\n\nDisney is to shoot two sequels to Pirates of the Caribbean next year. The first "
+        "Pirates of the Caribbean film took $305m (£162m) at the box office in the US alone.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
+    assert pipeline.ask("How much did the first Pirates of the Caribbean film make at the box office worldwide?").abstained
+    us = pipeline.ask("How much did the first Pirates of the Caribbean film make at the box office in the US?")
+    assert "$305m" in us.text, us.text
