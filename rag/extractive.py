@@ -42,6 +42,9 @@ _NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3}(?:(?:,\s+|
                            r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)(?=\s*[.,;:!?)]|$)"
                            r"|\b(?i:(one)\s+of)\b")
 _NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
+# A share written in words ("three-quarters", "two thirds", "a fifth"): a proportion, not a count.
+_FRACTION = (r"(?i:\b(?:a|one|two|three|four|five|six|seven|eight|nine)[\s-]+(?:halves|thirds?|quarters?|fifths?|sixths?|"
+             r"sevenths?|eighths?|ninths?|tenths?)\b)")
 # A time counted back or on ("three, four years ago", "two days later"): when, not how many.
 _TIME_AGO = (rf"(?i:\b(?:(?:\d+|{_NUMBER_WORDS})\s*(?:,|or|to|-)\s*)?(?:\d+|{_NUMBER_WORDS}|a|an)\s+"
              r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before|after)\b)")
@@ -295,7 +298,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
-    ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}", text)] + [
+    ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}|{_FRACTION}", text)] + [
         m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
     # "Who carried out the research?" may be answered by a body ("the Licensed Taxi Drivers Association");
     # "Which official…?", "Who is the coach…?" by a person.

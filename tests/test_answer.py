@@ -1443,3 +1443,16 @@ def test_a_figure_for_one_place_alone_is_not_the_figure_asked_for(tmp_path: Path
     assert pipeline.ask("How much did the first Pirates of the Caribbean film make at the box office worldwide?").abstained
     us = pipeline.ask("How much did the first Pirates of the Caribbean film make at the box office in the US?")
     assert "$305m" in us.text, us.text
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
+    ("Two thirds of voters and a fifth of the members backed it.", []),
+    ("Three people were hurt in the crash.", ["Three"]),
+])
+def test_a_share_in_words_is_no_count(text: str, counts: list[str]):
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+
+    spans = _answer_spans("count", text, {"how", "many", "firms"}, extract(text))
+    assert [text[a:b] for a, b in spans] == counts
