@@ -467,6 +467,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     kind = kind or profile.answer_type
     weights = _weights(profile.terms, keyword) or _weights(profile.context_terms, keyword)
     focus = _weights(profile.focus, keyword)
+    anchored_focus = _weights((*profile.focus, *profile.anchor), keyword) if profile.anchor else {}
     context = {t: w for t, w in _weights(profile.context_terms, keyword).items() if t not in weights}
     question_words = _question_words(profile)
     # The names a sentence (or the one before it) must mention to be about the subject: the person a
@@ -532,6 +533,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             said = _same_things(sentence_terms)
             coverage = _share(weights, said)
             focus_share = _share(focus, said) if focus else coverage
+            if anchored_focus and focus_share > 0:
+                # a sentence on what is asked that also names the moment the question is tied to says more of
+                # it (one that only names the moment, "The merger vote passed on Monday", does not)
+                focus_share = max(focus_share, _share(anchored_focus, said))
             previous_share = max(coverage, focus_share)
             opening = _GOES_ON.match(text)
             carried = (before_share >= cfg.carried_share and opening is not None

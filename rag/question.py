@@ -304,10 +304,16 @@ _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for
                     r"|\b(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:the|a|an|his|her|its|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*\?$", re.I)
 
 
+_ANCHOR_TIES = frozenset(terms("after before during since following ahead"))
+_DURATION_FRAMES = frozenset(terms("last lasted take took spend spent"))
+
+
 def _anchor_terms(question: str) -> tuple[str, ...]:
     m = re.search(r"\b(?:after|before|during|since|following|ahead of)\s+(?:the|this|that|their|his|her|its)\s+"
-                  r"((?:[a-z-]+\s+)?[a-z-]+)\s*\??$", question.lower())
-    return tuple(terms(m.group(1))) if m else ()
+                  r"((?:[a-z-]+\s+)?[a-z-]+)\s*\??$"
+                  # or a clause on what was done ("…at Birmingham before agreeing to join Atletico Madrid?")
+                  r"|\b(?:after|before|since|ahead of)\s+([a-z]+ing\s+(?:[\w'’-]+\s+){0,5}?[\w'’-]+)\s*\??$", question.lower())
+    return tuple(terms(m.group(1) or m.group(2))) if m else ()
 
 
 def answer_type(question: str) -> str:
@@ -477,8 +483,12 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     anchor = _anchor_terms(question)
     # Nor what it sets aside ("Apart from the ceasefire, what deal…?"): a sentence on that is not the answer.
     aside = {t for m in _ASIDE.finditer(question) for t in terms(m.group(1) or m.group(2))}
+    # (nor the word that ties it: "before", "after")
+    tie = _ANCHOR_TIES if anchor else frozenset()
+    if types[0] == "duration":  # nor the verb that frames how long ("did it last", "did it take")
+        tie |= _DURATION_FRAMES
     focus = tuple(t for t in dict.fromkeys(all_terms)
-                  if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside)
+                  if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside and t not in tie)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)
     followup = bool(history) and standalone != question or bool(context)
     return QuestionProfile(

@@ -1456,3 +1456,36 @@ def test_a_share_in_words_is_no_count(text: str, counts: list[str]):
 
     spans = _answer_spans("count", text, {"how", "many", "firms"}, extract(text))
     assert [text[a:b] for a, b in spans] == counts
+
+
+def test_the_moment_a_question_is_tied_to_is_read_beside_its_focus(tmp_path: Path, embedder):
+    """"…before agreeing to join Atletico?" ties the question to a moment: a sentence that does not name it
+    still answers ("spent just five months at St Andrews"), and one that does ("After more than eight hours of
+    talks, … issued a joint statement") says more of what is asked than its focus words alone."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"winger.txt": (
+        "Gronkjaer joins Atletico\n\nBirmingham winger Jesper Gronkjaer has agreed to join Atletico Madrid. The "
+        "27-year-old winger spent just five months at St Andrews following a £2.2m move from Chelsea in July.\n"),
+        "talks.txt": ("Talks in Jeddah\n\nAmerican and Ukrainian delegations met in Saudi Arabia on Tuesday. After more "
+                      "than eight hours of talks, the United States and Ukraine issued a joint statement saying that Kyiv "
+                      "would support the proposal for a 30-day cease-fire with Russia.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
+    winger = pipeline.ask("How long did Jesper Gronkjaer last at Birmingham before agreeing to join Atletico Madrid?")
+    assert "five months" in winger.text, winger.text
+    talks = pipeline.ask("How long did the American and Ukrainian delegations negotiate in Saudi Arabia before putting "
+                         "out their joint statement?")
+    assert "eight hours" in talks.text, talks.text
+
+
+def test_a_sentence_naming_the_moment_asked_about_holds_more_of_the_question():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+
+    profile = analyze("How long did the delegations negotiate before putting out their joint statement?")
+    assert profile.anchor == ("put", "joint", "statement") and profile.focus == ("deleg", "negoti")
+    text = "After more than eight hours of talks, the two sides issued a joint statement."
+    passage = Passage("a-1-0000", "a.txt", "a.txt", "Talks", "", text, 0, len(text))
+    (sentence,) = candidates(profile, [passage], None, ReaderSettings())
+    # it holds half the focus ("talks" is "negotiate", no delegations), and names the statement the question
+    # is tied to: more than half of what is asked
+    assert sentence.focus > 0.5, sentence.focus

@@ -564,6 +564,20 @@ def test_the_asked_kind_and_take_place_are_no_focus_words(question: str, focus: 
     assert analyze(question).focus == focus
 
 
+@pytest.mark.parametrize("question, anchor, focus", [
+    # a clause on what was done ties the question to a moment: its words are the anchor, not the focus,
+    # nor is "before"; "last" only frames how long
+    ("How long did Jesper Gronkjaer last at Birmingham before agreeing to join Atletico?", ("agre", "join", "atletico"), ()),
+    ("What did he say after winning the match?", ("win", "match"), ()),
+    ("When did the shares fall after the takeover?", ("takeov",), ("share", "fall")),
+    ("How long did the call last?", (), ("call",)),
+    ("How long will it take to build the bridge?", (), ("build", "bridg")),
+])
+def test_the_moment_a_question_is_tied_to_and_the_frame_of_how_long_are_no_focus(question, anchor, focus):
+    profile = analyze(question)
+    assert (profile.anchor, profile.focus) == (anchor, focus)
+
+
 @pytest.mark.parametrize("question, aside, kept", [
     ("Apart from the ceasefire, what deal did Washington and Kyiv agree to conclude quickly?", "ceasefir", "deal"),
     ("Did the two leaders discuss anything other than the war?", "war", "discuss"),
