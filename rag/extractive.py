@@ -488,6 +488,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
     asked_kind = _asked_institution(profile.standalone)
+    qualifiers = _qualifying_figures(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
     asked_names = _asked_names(profile)
     focus_terms = set(profile.focus)
@@ -549,6 +550,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 answers = ()  # the sentence quoted to the asker, who asks for another one ("And how many others…?")
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
+                answers = tuple((a, b) for a, b in answers if not set(_NUMBER.findall(text[a:b])) & qualifiers)
                 # "How much is Tautou paid?" is not answered by "Jean Reno … earning 3.55m Euros"
                 # (a bare count, "12,900 acres", is checked as a quantity of its own)
                 at = {q.start: q for q in quantities}
@@ -780,6 +782,16 @@ def _of_asked_thing(q: Quantity, c: Candidate, profile: QuestionProfile) -> bool
     return any(_mentions(t, present) for t in asked)
 
 
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_QUALIFIER = re.compile(r"\b(?:over|above|more than|under|below|less than|at least|up to)\s+[$£€]?(\d[\d,.]*)", re.I)
+
+
+def _qualifying_figures(question: str) -> set[str]:
+    """The figures a question qualifies its subject by ("the tax on earnings over £100,000"): not a value
+    asked for, so a sentence restating one does not state the answer, nor one side of a disagreement."""
+    return {m.group(1).rstrip(".,") for m in _QUALIFIER.finditer(question)}
+
+
 # "the trade deficit with China", "exports to Japan": a word and the name it is tied to
 _TIED = re.compile(r"\b([a-z]+)\s+(?:with|to|from|in|of)\s+(?:the\s+)?([A-Z][a-z]+)\b")
 
@@ -808,6 +820,7 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     focus = set(profile.focus)
     tied_to = {m.group(2).lower() for m in _TIED.finditer(profile.standalone)
                if kind != "duration" and _mentions_word(m.group(1).lower(), focus)}
+    qualifiers = _qualifying_figures(profile.standalone)
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
         # checked against the asked thing below), but it must name the subject and its focus,
@@ -822,7 +835,8 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                    and _of_asked_thing(q, cand, profile) and not _a_goal(q, cand.text)
                    and (asks_forecast or not _FORECAST.search(cand.text[:q.start]))
                    and _of_asked_place_and_year(((q.start, q.start + len(q.surface)),), cand.text, asked_at)
-                   and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])]
+                   and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])
+                   and not set(_NUMBER.findall(q.surface)) & qualifiers]
         if fitting and tied_to and not any(_same_stem(w, tied_to) or w in tied_to for w in words(cand.text)):
             continue
         if fitting:

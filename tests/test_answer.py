@@ -1489,3 +1489,16 @@ def test_a_sentence_naming_the_moment_asked_about_holds_more_of_the_question():
     # it holds half the focus ("talks" is "negotiate", no delegations), and names the statement the question
     # is tied to: more than half of what is asked
     assert sentence.focus > 0.5, sentence.focus
+
+
+def test_a_figure_the_question_qualifies_its_subject_by_is_not_the_answer(tmp_path: Path, embedder):
+    """"…the tax on earnings over £100,000": "those earning more than £100,000" restates the question, it does not
+    say how much the tax would raise, nor is it one side of a disagreement about that."""
+    pipeline = _pipeline_over(tmp_path, embedder, {
+        "tax.txt": ("Lib Dem tax plan\n\nThe Lib Dems plan a new 50% tax rate for the very rich, those earning more "
+                    "than £100,000 a year.\n"),
+        "allowance.txt": ("Lib Dem allowance\n\nThe Lib Dems say the tax on earnings over £100,000 would let them "
+                          "offer pensioners £7,000.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("How much extra money a year would the Lib Dems' tax on earnings over £100,000 bring in?")
+    assert not answer.conflicts and "more than £100,000" not in answer.text, answer.text
