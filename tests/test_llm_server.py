@@ -66,8 +66,10 @@ def openai_pipeline(settings: Settings, url: str) -> Pipeline:
 def test_real_model_output_is_verified(llm_server, corpus_index):
     pipeline = openai_pipeline(corpus_index, llm_server)
     checked = answered = 0
+    # (the 135M model's output differs with the CPU llama.cpp is built for: on some hosts it answers none of the
+    # first three in words the passages support, so a fourth, a short factoid, is asked too)
     for question in ("What did Putin agree to on energy infrastructure?", "Who is Liana Fix?",
-                     "What did Keir Starmer tell Trump?"):
+                     "What did Keir Starmer tell Trump?", "How long did the Trump-Putin call last?"):
         answer = pipeline.ask(question)
         assert answer.backend == "openai"
         checked += int(next(f for f in answer.flags if f.startswith("model_sentences=")).split("=")[1]) if not \
