@@ -21,7 +21,7 @@ from .answer import Answer, AnswerSentence, Conflict
 from .citations import abstention, finalize
 from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
-from .question import DAYS, MONTHS, ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
+from .question import DAYS, DURATION_FRAMES, MONTHS, ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
 from .text import (NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
                    without_possessive, words)
@@ -729,8 +729,8 @@ def _quantity_of_focus(q: Quantity, c: Candidate, profile: QuestionProfile) -> b
 
 # Verbs that frame a quantity question ("how long did it last", "how much did it cost"): they say
 # how the value is asked, not what it is the value of.
-_QUANTITY_FRAMES = frozenset(terms("last lasted take took cost spend spent pay paid long much many worth")
-                             + terms("between during after before within since"))  # and words that relate things
+_QUANTITY_FRAMES = DURATION_FRAMES | frozenset(terms("cost pay paid long much many worth")
+                                               + terms("between during after before within since"))  # and words that relate things
 # Words news writing uses for one and the same event or thing.
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",

@@ -305,7 +305,8 @@ _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for
 
 
 _ANCHOR_TIES = frozenset(terms("after before during since following ahead"))
-_DURATION_FRAMES = frozenset(terms("last lasted take took spend spent"))
+# The verbs that frame a question on how long ("did it last", "did it take", "did they spend"): not what it is about.
+DURATION_FRAMES = frozenset(terms("last lasted take took spend spent"))
 
 
 def _anchor_terms(question: str) -> tuple[str, ...]:
@@ -486,7 +487,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     # (nor the word that ties it: "before", "after")
     tie = _ANCHOR_TIES if anchor else frozenset()
     if types[0] == "duration":  # nor the verb that frames how long ("did it last", "did it take")
-        tie |= _DURATION_FRAMES
+        tie |= DURATION_FRAMES
     focus = tuple(t for t in dict.fromkeys(all_terms)
                   if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside and t not in tie)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)
