@@ -1409,8 +1409,8 @@ def test_a_typed_answer_adds_the_next_sentence_when_it_gives_the_value_for_what_
 
 
 def test_which_university_is_answered_by_a_university_named_as_one(tmp_path: Path, embedder):
-    """A sentence naming some other place or body does not answer "At which university…?"; one that names
-    the university does, and "Which hotel…?" is answered by "the Beverly Hilton hotel"."""
+    """A sentence naming some other place or body ("a lecture tour of Massachusetts", "in Boston") does not
+    answer "At which university…?"; "Which hotel…?" is answered by "the Beverly Hilton hotel"."""
     pipeline = _pipeline_over(tmp_path, embedder, {"lecture.txt": (
         "Blair lecture row\n\nCherie Blair has been accused of criticising US policy in an address she gave during a "
         "lecture tour of Massachusetts. Her remarks were made in a speech to law students in Boston.\n"),
