@@ -34,6 +34,10 @@ CURRENCIES = {"dollars": "$", "dollar": "$", "pounds": "£", "sterling": "£", "
 _CURRENCY_WORDS = "|".join(sorted(CURRENCIES, key=len, reverse=True))
 CURRENCY_WORD = re.compile(rf"\b(?:{_CURRENCY_WORDS})\b", re.I)
 MONEY_IN_WORDS = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>{_MULTIPLIER})?\s+(?P<cur>{_CURRENCY_WORDS})\b", re.I)
+# A share price or a small sum in a currency's hundredth: "up 16.75 pence to 293.5p", "a 50-cent tax"
+# (not "per cent", nor "10pm").
+SUBUNITS = {"p": "£", "pence": "£", "penny": "£", "cent": "$", "cents": "$"}
+MONEY_IN_SUBUNITS = re.compile(rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?<![.,\d$£€¥])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:p\b|[\s-](?P<unit>pence|penny|cents?)\b)", re.I)
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
 # The words that may follow "a second" the duration ("a second faster", "a second or two"); before any other
 # word it is the ordinal: "a second opinion", "a second half", "a second time".
@@ -110,4 +114,7 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
             number *= _MULT.get((m.group("mult") or "").lower(), 1)
             currency = CURRENCIES.get(m.group("cur").lower(), m.group("cur"))
             found.append(Quantity(f"money:{currency}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
+    for m in MONEY_IN_SUBUNITS.finditer(sentence):
+        currency = SUBUNITS[(m.group("unit") or "p").lower()]
+        found.append(Quantity(f"money:{currency}", float(m.group("num").replace(",", "")) / 100, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     return tuple(found)

@@ -74,7 +74,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat (?:was|is|were|are|will be) (?:[\w'’-]+ ){0,3}(?:growth|inflation|unemployment|jobless|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
-               r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
+               r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,8}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
                r"|add|put on|shed|slide|slid|sink|sank)"
@@ -84,7 +84,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                rf"|\bhow (?:big|large)\b(?! {_SIZE_OF}(?:threat|problem|issue|role|part|impact|influence|risk"
                rf"|challenge|blow|factor|difference|star|name|fan|hit|success|surprise|mistake|step|change|concern|deal|boost"
                rf"|{_SUMS})s?\b)"
-               r"|\bhow (?:sharply|steeply|fast|quickly) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,5}"
+               r"|\bhow (?:sharply|steeply|fast|quickly) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,8}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|dropped|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound|sink|sank)"
                # "How badly were shares hit?": a market's fall (a person's injuries, or a building's damage, are told)

@@ -67,6 +67,9 @@ ANSWER_TYPE_CASES = [
     ("How far did the jobless rate drop in December?", "amount"),  # a change, as "by how much"
     ("How much did the Nikkei put on over 2004?", "amount"),  # a gain in points or per cent, not a sum of money
     ("How much did shares shed on Friday?", "amount"),
+    # a long subject between the verb and the change: still a change ("shares in Durex maker SSL International")
+    ("How much did shares in the condom maker SSL International rise on Friday?", "amount"),
+    ("How sharply did profits at the Swiss engineering group ABB fall last year?", "amount"),
     # a size asked as a magnitude is a figure; a sum's size is money; an abstract "how big" is not a figure
     ("How big a stake did the brewer take in the winemaker?", "amount"),
     ("How big is the accounting fraud the former boss is accused of?", "amount"),
