@@ -530,6 +530,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 sentence_terms |= name_terms
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
+            sentence_terms |= _moved(text)
             # "those negotiations" are the "talks" of the article, "the call" its "conversation"
             said = _same_things(sentence_terms)
             coverage = _share(weights, said)
@@ -698,6 +699,11 @@ def _window(text: str, c: Candidate, profile: QuestionProfile, cfg: ReaderSettin
     # the clause before it back while the span stays short.
     while lo > 0 and (text[clauses[lo][0]].islower() or text[clauses[lo][0]].isdigit()) and size(lo - 1, hi) <= cfg.lead_words:
         lo -= 1
+    # The same figure told again in the next clause, in another unit: "up more than 6%, | or 16.75 pence to 293.5p".
+    while (profile.answer_type in _MEASURED and hi < len(clauses) - 1 and size(lo, hi + 1) <= cfg.lead_words
+           and any(clauses[hi + 1][0] <= a < clauses[hi + 1][1] for a, _ in answers)
+           and re.match(r"\s*(?:or|and|to)\b", text[clauses[hi + 1][0]:])):
+        hi += 1
     return text[clauses[lo][0]:clauses[hi][1]].strip(" ,;:")
 
 
@@ -732,11 +738,22 @@ def _quantity_of_focus(q: Quantity, c: Candidate, profile: QuestionProfile) -> b
 _QUANTITY_FRAMES = DURATION_FRAMES | frozenset(terms("cost pay paid long much many worth")
                                                + terms("between during after before within since"))  # and words that relate things
 # Words news writing uses for one and the same event or thing.
+# A change told by its direction and size: "sent shares up more than 6%", "down 2.3% on the year".
+_MOVED = {"rise": re.compile(r"\bup\s+(?:by\s+)?(?:(?:more than|almost|nearly|about|some|over|just)\s+)?[$£€]?\d"),
+          "fall": re.compile(r"\bdown\s+(?:by\s+)?(?:(?:more than|almost|nearly|about|some|over|just)\s+)?[$£€]?\d")}
+
+
+def _moved(text: str) -> set[str]:
+    """The way a figure moved, where the sentence tells it by "up"/"down" and the size."""
+    return {way for way, pattern in _MOVED.items() if pattern.search(text)}
+
+
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
     "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",
+    "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract",
 ))
 
 
@@ -905,12 +922,18 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
         named = {without_possessive(w.lower()) for w in _named_in(claim)} | _initials(claim)
         # ("Trump's bid for a 30-day ceasefire": the value names the asked thing it measures)
         measures_asked = q.head is not None and _mentions_word(q.head, focus)
-        if named and by_word and not named & asked and not measures_asked:
+        # (an asked name in capitals counts too: "shares in SSL, which also makes Scholl footwear, up 6%";
+        # not "US" or "UK", places that name no subject: "The Passion … making $370m in the US alone")
+        acronyms = {w.lower() for w in _ACRONYM.findall(claim)}
+        if named and by_word and not (named | acronyms) & asked and not measures_asked:
             return True
     if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:
         title_terms = set(terms(passage.title))
         return not any(set(terms(n)) <= title_terms for n in profile.required_names)
     return False
+
+
+_ACRONYM = re.compile(r"\b(?!USA\b)[A-Z]{3,6}\b")
 
 
 def _initials(text: str) -> set[str]:

@@ -489,6 +489,22 @@ def test_a_sum_in_a_currency_written_as_a_word_is_money():
     assert [text[a:b] for a, b in _answer_spans("money", text, asked, extract(text))] == ["2bn crowns"]
 
 
+def test_a_sum_in_pence_or_cents_is_money():
+    from rag.extractive import _answer_spans
+    from rag.quantities import extract
+    from rag.text import words
+
+    text = "The news sent shares up more than 6%, or 16.75 pence to 1,293.5p, and a 50-cent levy applies."
+    assert [(q.kind, q.surface, q.value) for q in extract(text)] == [
+        ("percent", "more than 6%", 6), ("money:£", "16.75 pence", 0.1675), ("money:£", "1,293.5p", 12.935),
+        ("money:$", "50-cent", 0.5)]
+    # "per cent" and a time of day are not sums
+    assert [q.surface for q in extract("It rose 6 per cent by 10pm.")] == ["6 per cent"]
+    asked = set(words("How much did the company charge for each text message?"))
+    text = "Each text message costs 25p, the company said."
+    assert [text[a:b] for a, b in _answer_spans("money", text, asked, extract(text))] == ["25p"]
+
+
 def test_a_capitalised_word_opening_a_sentence_does_not_start_a_person_s_name():
     from rag.extractive import _answer_spans
 
@@ -842,6 +858,21 @@ def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path,
         assert answer.abstained, answer.text
 
 
+_NOVO = ("Novo awaits firm bid\n\nLatex maker Novo Group has refused to comment on reports it may be subject to a takeover "
+         "early in 2005. Analysts have seen Novo as a takeover target for years. However the news sent shares in Novo, "
+         "which also makes Kestrel footwear, up more than 6%, or 16.75 pence to 293.5p. Novo was formed by a three-way "
+         "merger in 1999.\n")
+
+
+def test_a_change_told_by_up_or_down_answers_how_much_it_rose(tmp_path: Path, embedder):
+    # "up more than 6%" is the rise asked about, the same figure in pence comes with it, and the sentence that
+    # restates the question without a figure does not answer
+    answer = _pipeline_over(tmp_path, embedder, {"novo.txt": _NOVO}).ask(
+        "How much did shares in latex maker Novo Group rise on the takeover reports?")
+    assert not answer.abstained, answer.text
+    assert "more than 6%, or 16.75 pence to 293.5p" in answer.sentences[0].text, answer.text
+
+
 def test_a_possessive_name_is_the_question_s_name():
     from rag.extractive import _asked_names, _of_another
     from rag.question import analyze
@@ -852,6 +883,18 @@ def test_a_possessive_name_is_the_question_s_name():
     spain = analyze("How many people does the car industry employ in Spain?")
     assert not _of_another(value, text, italy, _asked_names(italy))
     assert _of_another(value, text, spain, _asked_names(spain))
+
+
+def test_an_asked_name_in_capitals_is_the_question_s_name():
+    from rag.extractive import _asked_names, _of_another
+    from rag.question import analyze
+    from rag.quantities import extract
+    text = "However the news sent shares in SSL, which also makes Scholl footwear, up more than 6%."
+    value = extract(text)[0]
+    ssl = analyze("How much did shares in Durex maker SSL International rise?")
+    other = analyze("How much did shares in Reckitt Benckiser rise?")
+    assert not _of_another(value, text, ssl, _asked_names(ssl))  # "Scholl" is a brand SSL makes
+    assert _of_another(value, text, other, _asked_names(other))
 
 
 def test_each_part_of_a_two_part_question_gets_its_own_cited_answer(news_pipeline: Pipeline):
