@@ -38,13 +38,16 @@ PLACE_HEADS = frozenset("street road avenue lane square park bridge river lake b
 _ROLES = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
 _ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
 # Someone described by what they do ("which wealthy backer", "which novelist", "which Labour politician"):
-# a noun ending like an agent's, before a verb; not a thing or a word of comparison ("which paper", "which other").
+# a noun ending like an agent's ("which former detainee says…"), before a verb; not a thing or a word of
+# comparison ("which paper", "which other", "which committee").
 _NOT_AGENTS = ("other|another|former|latter|major|minor|senior|junior|prior|later|earlier|under|over|after|paper|letter|number"
                "|order|border|quarter|matter|chapter|winter|summer|centre|center|computer|server|water|power|river|tower|cancer"
                "|counter|poster|trailer|charter|thriller|printer|controller|container|manner|dinner|filter|sector|factor|error"
                "|mirror|motor|floor|door|colour|color|labour|labor|honour|honor|rumour|rumor|humour|favour|behaviour|corridor"
-               "|monitor|indicator|generator|reactor|processor|offer|answer|barrier|cover|list|christian")
-_AGENT_NOUN = (rf"(?!(?:{_NOT_AGENTS})s?\b)[a-z]+(?:er|or|ist|ian)s?\b(?=\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|[a-z]+ed|[a-z]+s"
+               "|monitor|indicator|generator|reactor|processor|offer|answer|barrier|cover|list|christian"
+               "|committee|guarantee|degree|decree|fee|coffee|tree|knee|spree|marquee|jubilee|pedigree|jamboree|toffee|matinee"
+               "|three|free|agree|disagree|see|flee|glee")
+_AGENT_NOUN = (rf"(?!(?:{_NOT_AGENTS})s?\b)[a-z]+(?:er|or|ist|ian|ee)s?\b(?=\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|[a-z]+ed|[a-z]+s"
                r"|paid|won|lost|said|made|took|gave|led|ran|wrote|became|left|sold|bought|got|told|held|met|beat|came|went"
                r"|saw|quit|hit|set|put|spent|built|sent|brought|kept|struck|fell|rose|began|chose|drew|drove|found|shot)\b)")
 _STATEMENT_VERBS = (r"say|said|tell|told|write|post|claim|warn|announce|argue|add|note|promise|think|suggest|predict"
@@ -114,6 +117,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
              # a person's job where it is held ("his job in the government"; not "Russia's position on…")
              r"|\bwhat (?:is|was) (?:his|her) (?:[\w'’-]+ )?(?:position|job|role|title|post) (?:in|at|with) [\w'’ -]+\??$"
              r"|\bwhat (?:position|job|role|title|post) (?:does|did) \w+(?: \w+)? (?:hold|have)\s*\??$"
+             # "What job did Sandy Walkington hold at BT before…?" (not "What role did Russia have in the talks?")
+             r"|\bwhat (?:position|job|post) (?:does|did|has|had) \w+(?: [\w'’-]+){0,3} (?:hold|held|have|had)\b"
              r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"
              r"|^where (?:does|did|do|has|have|had) (?:[\w'’-]+ ){1,3}(?:work|worked|serve|served)\b"),  # the title beside the name
     ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
@@ -135,12 +140,12 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
                + _ROLES + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
-               rf"|\bwhich {_ADJECTIVES}{_AGENT_NOUN}"),
+               rf"|\bwhich {_ADJECTIVES.replace('{0,3}', '{0,4}')}{_AGENT_NOUN}"),  # "which British former Guantanamo Bay detainee"
     # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
     # rules for people and things, as "Which minister wants a levy to cover the cost of…" asks for a person.
     ("money", r"\bcost\b|\bworth\b"),
     # "What is the trojan called?", "the name of the ship", "his nickname": a name the question lacks.
-    ("organisation", r"^what (?:is|was|are|were|will) [^?]*\bcalled\s*\??$|\b(?:name|title|nickname) of\b|\bnicknamed?\b"
+    ("organisation", r"^what (?:is|was|are|were|will) [^?]*\bcalled\s*\??$|\b(?:name|title|nickname|brand) of\b|\bnicknamed?\b"
                      r"|^what (?:is|was|are|were) (?:the|its|his|her|their) (?:new )?(?:name|title)\b"),
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),

@@ -59,6 +59,8 @@ ANSWER_TYPE_CASES = [
     # someone named by what they do, an agent noun before the verb; not a thing ending alike
     ("Which wealthy backer paid for the party's advertising?", "person"),
     ("Which novelist won the prize?", "person"),
+    ("Which British former Guantanamo Bay detainee says he will sue?", "person"),  # "-ee" is a person, after 4 words
+    ("Which degree was she awarded?", "description"),  # not an "-ee" person
     ("Which Labour politician resigned on Friday?", "person"),
     ("Which striker scored the winner against Chelsea?", "person"),  # a role noun (rag.text.ROLE_NOUNS)
     ("What goalkeeper did the club sign in January?", "person"),
@@ -151,6 +153,9 @@ ANSWER_TYPE_CASES = [
     ("What is Dan Scavino's job title?", "role"),
     ("What does Liana Fix do?", "role"),
     ("What is Russia's position on the ceasefire?", "description"),  # a stance, not a job
+    ("What job did the new spokesman hold at the bank before the party hired him?", "role"),  # where, and when
+    ("What role did Russia have in the talks?", "description"),  # a part played, not a job
+    ("What was the brand of the cold remedy she took?", "organisation"),  # a name, like "which brand"
     # date, including "how long ago"
     ("When did the ceasefire take effect?", "date"),
     ("When will the talks in Jeddah start?", "date"),
