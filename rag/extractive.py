@@ -154,6 +154,8 @@ class Candidate:
     # It goes on about the asked thing from the sentence before, which is about it: "In early October a
     # denial-of-service attack was mounted on the site. The attack made it unusable for about five hours."
     carried: bool = False
+    # For "who…?": the sentence before, which describes the one this sentence opens by naming (see candidates).
+    described: str = ""
 
     @property
     def typed(self) -> bool:
@@ -257,6 +259,13 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
 
 # Words that ask for a person, not a body, beside "who" ("Who is the man…?").
 _PERSON_WORDS = frozenset("man woman men women boy girl person people he she his her him".split())
+# A person described, not named: "A British terror suspect…", "Tate & Lyle's chief executive…" (not "A gripping
+# game between Arsenal and Chelsea…").
+_LEAD_PEOPLE = "|".join(sorted(ROLE_NOUNS | _PERSON_WORDS - {"he", "she", "his", "her", "him"} | set(
+    """suspect teenager pensioner student pupil worker fan doctor nurse soldier detainee driver patient victim
+    businessman businesswoman tycoon millionaire hacker mother father couple lawyer scientist researcher campaigner
+    founder owner inventor entrepreneur chef composer designer musician comedian teacher pilot""".split()), key=len, reverse=True))
+_UNNAMED_LEAD = re.compile(rf"(?:An?\s+(?:[\w'’-]+\s+){{0,4}}?|[A-Z][\w&'’. -]{{0,40}}?['’]s\s+(?:[a-z][\w-]*\s+){{0,2}})(?:{_LEAD_PEOPLE})s?\b")
 # Courtesy titles: with the titles of office below, the name after them is a person's ("Mr Putin"); and
 # "Mrs Blair's" names no one new when the question names Blair.
 _HONORIFICS = frozenset("mr mrs ms miss dr sir lady lord dame".split())
@@ -346,6 +355,15 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):
             spans.append((start, end))
+    if kind == "person" and question_words & _FACING and {"who", "whom"} & question_words:
+        # "Who are Wales up against?", "Who will Bangor play?": an opponent is as often a team or a country,
+        # one word ("against Hungary", "will take on Portadown", "Britain's next opponents, Israel").
+        spans += [m.span() for m in re.finditer(r"(?<=[a-z,]\s)[A-Z][a-z]{2,}\b(?!['’]s\b|\s+[A-Z])", text)
+                  if _FACED.search(text[max(0, m.start() - 30):m.start()])
+                  and not any(a <= m.start() < b for a, b in spans) and m.group(0).lower() not in question_words
+                  and not _same_stem(m.group(0).lower(), question_words) and m.group(0).lower() not in _TITLE_WORDS | _HONORIFICS
+                  and not _CALENDAR.fullmatch(m.group(0).lower())]
+        spans.sort()
     if kind == "count" and ({"how", "old"} <= question_words or {"what", "age"} <= question_words):
         # "How old is he?" is answered by an age ("the 23-year-old", "aged 23", "Jones, 31,"), not "three penalties"
         ages = [m.span() for m in _AGE.finditer(text)]
@@ -361,6 +379,12 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
 
 
 _TITLE_WORDS = _DESCRIBING | _TITLES
+# Verbs and words of a match or a contest: who one side faces ("against Hungary", "will take on Portadown",
+# "Britain's next opponents, Israel").
+_FACING = frozenset("play plays playing played face faces facing faced against beat beats beaten meet meets meeting "
+                    "opponent opponents opposition rival rivals".split())
+_FACED = re.compile(r"\b(?:against|versus|vs\.?|v|take on|takes on|taking on|face|faces|facing|play|plays|playing|meet|meets"
+                    r"|beat|beats|opponents?,?|rivals?,?)\s+(?:the\s+)?$", re.I)
 
 
 def _after_title(start: int, end: int, text: str) -> int:
@@ -515,12 +539,14 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
         planted = set(planted_sentences(passage.text))
         previous, previous_share = "", 0.0
+        previous_score, previous_typed = 0.0, True
         for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
             # A sentence is about the question's subject when it, or the one it follows ("He said…"), names it.
             names_here = not name_terms or bool(name_terms & set(terms(f"{previous} {text}")))
+            before_text, before_score, before_typed = previous, previous_score, previous_typed
             previous, before_share = text, previous_share
-            previous_share = 0.0
+            previous_share, previous_score, previous_typed = 0.0, 0.0, True
             if (start, end) in planted:
                 continue  # instructions planted in an article (and what they introduce) are not facts to quote
             # a "call for" a halt is a demand, not the phone call asked about (unless a demand is asked for)
@@ -574,9 +600,16 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 score *= cfg.fragment  # headlines and section titles rarely state the answer
             if re.search(r"\?[\"”’)]*$", text):
                 score *= cfg.asking
+            previous_score, previous_typed = score, bool(answers)
+            # A lead that describes its subject ("A British terror suspect held in Guantanamo Bay plans to sue…",
+            # "Tate & Lyle's chief executive has been named…") and the next sentence that opens with the name.
+            described = (before_text if kind == "person" and answers and answers[0][0] <= 1 and not before_typed
+                         and before_share >= cfg.carried_share and _UNNAMED_LEAD.match(before_text) else "")
+            if described:
+                score = max(score, before_score + cfg.typed)
             scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share,
                                     named and (names_here or not named_speaker), in_context, answers,
-                                    spoken=spoken, carried=carried))
+                                    spoken=spoken, carried=carried, described=described))
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -589,6 +622,11 @@ def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: 
     if typed_kind:
         pool += [c for c in ranked[cfg.semantic_pool:] if c.typed][: cfg.semantic_pool // 2]
     sims = dict(zip((id(c) for c in pool), relevance([c.text for c in pool])))
+    # A sentence that names the subject the one before describes is as close to the question as that one.
+    described = [c for c in pool if c.described]
+    if described:
+        for c, sim in zip(described, relevance([c.described for c in described])):
+            sims[id(c)] = max(sims[id(c)], sim)
     rescored = [replace(c, score=c.score + cfg.semantic * sims[id(c)], similarity=sims[id(c)]) if id(c) in sims else c
                 for c in ranked]
     rescored.sort(key=lambda c: -c.score)
@@ -1106,7 +1144,11 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         elif normalize(lead.text) not in {normalize(s.text) for s in spans}:
             spans.append(lead)
             chosen.append(best)
-        if len(kinds) == 1:
+        if len(kinds) == 1 and best.described:
+            # what the subject did, then who it is: "A British terror suspect … plans to sue the government.
+            # Martin Mubanga claimed…"
+            spans.insert(len(spans) - 1, AnswerSentence(_statement(best.described), (best.passage,)))
+        elif len(kinds) == 1:
             spans += _support(best, lead, answering, ranked, part, cfg)
     if not spans:
         return abstention(question, "extractive", list(dict.fromkeys(missing)))

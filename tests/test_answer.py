@@ -505,6 +505,21 @@ def test_a_sum_in_pence_or_cents_is_money():
     assert [text[a:b] for a, b in _answer_spans("money", text, asked, extract(text))] == ["25p"]
 
 
+@pytest.mark.parametrize("question, text, expected", [
+    # an opponent is as often a team or a country, named in one word
+    ("Who are Wales up against in the coach's first game?", "It will be important for him to get a decent result against Hungary.", ["Hungary"]),
+    ("Who will Bangor play in the sixth round?", "It meant that Bangor, beaten 5-1 by Newry, will take on Portadown in the sixth round.", ["Portadown"]),
+    ("Who do Britain play next in the Davis Cup?", "Britain's next opponents, Israel, are hardly likely to be quaking.", ["Israel"]),
+    # (a one-word name that no word of a contest comes before is no opponent: a sponsor, a town)
+    ("Who beat her there?", "Martina Hingis makes her return at the Volvo Women's Open in Pattaya.", ["Martina Hingis"]),
+    ("Who did the author meet?", "The author spoke in Pattaya.", []),  # not a match: "meet" asks for a person
+])
+def test_an_opponent_may_be_named_in_one_word(question, text, expected):
+    from rag.extractive import _answer_spans
+    from rag.text import words
+    assert [text[a:b] for a, b in _answer_spans("person", text, set(words(question)), [])] == expected
+
+
 def test_a_capitalised_word_opening_a_sentence_does_not_start_a_person_s_name():
     from rag.extractive import _answer_spans
 
@@ -871,6 +886,20 @@ def test_a_change_told_by_up_or_down_answers_how_much_it_rose(tmp_path: Path, em
         "How much did shares in latex maker Novo Group rise on the takeover reports?")
     assert not answer.abstained, answer.text
     assert "more than 6%, or 16.75 pence to 293.5p" in answer.sentences[0].text, answer.text
+
+
+_AMBLE = ("Harlow man 'suing council'\n\nA British pensioner held in a Harlow care home for 14 months plans to sue the "
+          "council, it is reported.\n\nDerek Amble claimed in the Gazette that staff had locked him in his room at night. "
+          "Mr Amble, 81, said he was never told why. The council's lawyer, Tom Reid, said the pensioner's case "
+          "would fail in court.\n")
+
+
+def test_a_lead_that_describes_its_subject_is_answered_by_the_name_after_it(tmp_path: Path, embedder):
+    # The news lead describes ("A British pensioner … plans to sue the council"), the next sentence names him:
+    # both are the answer, the description first; not the council's lawyer, named beside the question's words.
+    answer = _pipeline_over(tmp_path, embedder, {"amble.txt": _AMBLE}).ask(
+        "Which British pensioner says he intends to take the council to court?")
+    assert [s.text.split()[:2] for s in answer.sentences] == [["A", "British"], ["Derek", "Amble"]], answer.text
 
 
 def test_a_possessive_name_is_the_question_s_name():
