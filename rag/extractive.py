@@ -70,6 +70,10 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
                             rf"|\b(?:once|twice|(?:\d+|{_NUMBER_WORDS})\s+times)\s+(?:a|an|per|every|each)\s+\w+"
                             r"|\b(?:hourly|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|biennially)\b", re.I),
     "score": re.compile(r"\b\d{1,3}-\d{1,3}\b(?:\s+\d{1,2}-\d{1,2}\b)*"),
+    # a place in a race, a table or a list: "finished second", "top of the list", "No 3", "won"
+    "position": re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+                           r"|\d{1,3}(?:st|nd|rd|th)|top|bottom|last|runner-up|runners-up|no\.?\s?\d+|number (?:one|two|three|\d+)"
+                           r"|won|wins|winner|winning|champion)\b", re.I),
     "place": re.compile(r"\b(?:in|at|to|from|near|across|into|inside|outside|towards?|off|on)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
 }
 # What states a cause: "because of a back injury", "for failing to turn up", "justified on national
@@ -351,6 +355,9 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "in the Matrix movies", "in the Carry On films": a name used as a modifier, not a place
         if kind == "date" and question_words & {"date", "day"} and not re.search(rf"\d|{_DAYS}|yesterday|today|tomorrow", found, re.I):
             continue  # "on what date?" is not answered by "next month"
+        if kind == "date" and "year" in question_words and question_words & {"what", "which"} and not re.search(
+                r"\b(?:1[89]|20)\d\d\b|\b(?:last|next|this|that|the same|the following|the previous)\s+year\b", found, re.I):
+            continue  # "in what year?" is not answered by "on Tuesday"
         if kind == "person" and re.search(r"\b(?:the|in|at|from|into|across)\s+$", text[max(0, start - 8):start]) and not doer:
             continue  # "the Middle East", "in Saudi Arabia": places, not people
         if new and not (kind in {"person", "organisation", "place"} and start == 0 and len(found.split()) == 1):

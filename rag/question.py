@@ -20,7 +20,7 @@ from .text import QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, prope
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
 # days" a duration before "how many" a count; "what time" a time of day before "when" a date.
 ANSWER_TYPES = (
-    "duration", "percent", "amount", "money", "count", "speed", "frequency", "time", "score", "role", "date", "reason", "place", "organisation",
+    "duration", "percent", "amount", "money", "count", "speed", "frequency", "time", "score", "position", "role", "date", "reason", "place", "organisation",
     "person", "kind", "list", "statement", "yesno", "description",
 )
 # Last words of organisations' names ("Vestey Group", "Lionhead Studios", "Manchester United").
@@ -125,8 +125,11 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
-    # "Where does X rank / stand / finish?": a position in a list or a stance, not a place.
-    ("description", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|stand|stands|finish|finished|lie|lies|sit|sits)\b"),
+    # "Where does X rank / finish?": a position in a list or a race ("second", "top"); "where does X stand?" a
+    # stance. Neither is a place.
+    ("position", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|finish|finishes|finished|lie|lies|sit|sits)\b"
+                 r"|^(?:in )?(?:what|which) (?:position|place) (?:did|does|do|is|was|will) [^?]*\b(?:finish|finishes|finished|come|came|rank|ranked)\b"),
+    ("description", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:stand|stands)\b"),
     ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"
               # (not a place word naming the body or the person asked for: "which former US State Department official")
               + rf"(?!\s+(?:department|media|{_ROLES}|{'|'.join(sorted(ORG_HEADS))})\b)"),
@@ -157,7 +160,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
 ))
 QUANTITY_TYPES = {"duration": "duration", "percent": "percent", "money": "money"}
 # Answer types a sentence visibly has or lacks: a sentence without one cannot answer.
-TYPED = frozenset({"duration", "percent", "amount", "money", "count", "speed", "frequency", "time", "date", "role", "score"})
+TYPED = frozenset({"duration", "percent", "amount", "money", "count", "speed", "frequency", "time", "date", "role", "score", "position"})
 
 # Attributes that come in opposites: a sentence that states the opposite of what is asked
 # (the call's start for its end) does not answer, however many words it shares.

@@ -1185,6 +1185,14 @@ def test_a_date_is_not_a_count_nor_a_title_a_place():
     race = "She will run in next month's race, which is on 15 January."
     assert spans("date", race, "On what date is the race?") == ["15 January"]
     assert "next month" in spans("date", race, "When is the race?")
+    # "Where did she finish?" asks for a place in the race or the table, not the venue
+    assert spans("position", "She finished second behind Radcliffe in St Etienne.", "Where did she finish?") == ["second"]
+    assert spans("position", "Joss Stone was a new entry in the young millionaires list.", "Where does Joss Stone rank on the list?") == []
+    # "In what year…" asks for a year: a day does not give it
+    annexed = "Russia annexed Crimea in 2014, and on Tuesday it claimed the Zaporizhzhia region."
+    assert spans("date", annexed, "In what year did Russia claim the Zaporizhzhia region?") == ["2014"]
+    assert spans("date", "Russia claimed the region on Tuesday.", "In which year did Russia claim the region?") == []
+    assert spans("date", "It was annexed last year.", "In what year was it annexed?") == ["last year"]
     # The place the question names is not the one it asks for; "on" a website is a place, "on Friday" is not.
     talks = "The envoys sat down for talks in Saudi Arabia on Friday."
     assert spans("place", talks, "In which Saudi city did the envoys meet?") == []

@@ -231,8 +231,10 @@ ANSWER_TYPE_CASES = [
     ("How old was the inventor when he died?", "count"),
     ("At what age did she start acting?", "count"),
     ("How much of the aid budget is reaching the poor?", "amount"),
-    ("Where does the singer rank on the rich list?", "description"),
-    ("Where did Lindholm finish in the league last season?", "description"),
+    ("Where does the singer rank on the rich list?", "position"),  # a place in a list, race or table
+    ("Where did Lindholm finish in the league last season?", "position"),
+    ("In what position did the Swede finish in Monaco?", "position"),
+    ("Where does Labour stand on tuition fees?", "description"),  # a stance
     ("Which opera was the conductor rehearsing when he fell ill?", "organisation"),
     # yes/no
     ("Did Trump and Putin speak by phone on Tuesday?", "yesno"),
