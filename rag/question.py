@@ -58,9 +58,11 @@ _SPEAKER = re.compile(rf"\b(?:how|what)\s+(?:did|does|do|has|have|had)\s+(.+?)\s
 def _asked(wh: str) -> str:
     """A wh-word that asks: first, after "and"/a comma/a preposition ("since when", "with whom") or a
     verb of telling ("do they say who…"), or last ("…crossed where?"); not one that opens a clause
-    inside the question ("the man who…", "…treated when the goal was not given")."""
-    return (rf"(?:(?:^|[,;:(]\s*|\b(?:and|or|but|since|until|till|from|to|by|with|for|of|about|at"
-            rf"|say|says|said|tell|me|know|explain|reveal|confirm|out)\s+)(?:{wh})\b|\b(?:{wh})\s*\??\s*$)")
+    inside the question ("the man who…", "…treated when the goal was not given", "…talking about when he
+    mentioned…")."""
+    return (rf"(?:(?:^|[,;:(]\s*|\b(?:and|or|but|say|says|said|tell|me|know|explain|reveal|confirm|out)\s+)(?:{wh})\b"
+            rf"|\b(?:since|until|till|from|to|by|with|for|of|about|at)\s+(?:{wh})\b(?!\s+(?:he|she|it|they|we|i|you|the|a|an|his|her|its|their)\b)"
+            rf"|\b(?:{wh})\s*\??\s*$)")
 
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 # "How big a loss…", "How large was the IMF loan…": the words between the size asked and the thing sized
@@ -130,9 +132,12 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("position", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|finish|finishes|finished|lie|lies|sit|sits)\b"
                  r"|^(?:in )?(?:what|which) (?:position|place) (?:did|does|do|is|was|will) [^?]*\b(?:finish|finishes|finished|come|came|rank|ranked)\b"),
     ("description", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:stand|stands)\b"),
-    ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea)\b"
-              # (not a place word naming the body or the person asked for: "which former US State Department official")
-              + rf"(?!\s+(?:department|media|{_ROLES}|{'|'.join(sorted(ORG_HEADS))})\b)"),
+    ("place", _asked("where") + rf"|\b(?:which|what) {_ADJECTIVES}(?:city|cities|country|countries|region|place|town|state|venue|capital|nation|location|stadium|area|port|sea"
+              r"|station|power station|plant|factory|base|prison|camp|mine|dam|reactor)\b"
+              # (not a place word naming the body or the person asked for: "which former US State Department official",
+              # nor one describing another thing: "what prison sentence", "which state pension")
+              + rf"(?!\s+(?:department|media|sentences?|terms?|rates?|officers?|guards?|staff|workers?|conditions|population"
+              rf"|pensions?|schools?|services?|systems?|{_ROLES}|{'|'.join(sorted(ORG_HEADS))})\b)"),
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
                      r"|newspapers?|paper|outlet|channel|tank|think-tank|thinktank|institute|foundation|committee|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"

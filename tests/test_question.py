@@ -95,6 +95,11 @@ ANSWER_TYPE_CASES = [
     ("Do the articles say who interpreted for Trump?", "person"),
     ("Where did Max Bergmann work before?", "role"),  # the description beside the name, not a place
     ("Where did the talks take place?", "place"),
+    # "about when he mentioned…" opens a clause; "since when" asks
+    ("Which power station was the envoy talking about when he mentioned a nuclear reactor?", "place"),
+    ("Since when has he been the coach?", "date"),
+    ("Which prison was he held in?", "place"),
+    ("What prison sentence did the court give him?", "description"),  # "prison" describes the sentence
     ("By how much will the central bank cut interest rates?", "amount"),
     ("How much did the pound fall against the dollar?", "amount"),
     ("How much has the price of oil risen this year?", "amount"),
