@@ -125,6 +125,8 @@ STATEMENT_TYPES = frozenset({"statement", "reason", "description", "yesno"})
 # answered in per cent, "by how much" in any unit.
 _QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money": ("money",),
                      "amount": ("money", "percent")}
+# A sentence about what the one before said: "That appeared to be a reference to…", "This means…".
+_REFERS_TO_BEFORE = re.compile(r"(?:That|This|It)\s+(?:is|was|appeared|appears|seemed|seems|means|meant|refers|referred)\b")
 # A sentence that goes on about a thing the one before named: "The attack made…", "This inquiry…".
 _GOES_ON = re.compile(r"(?:The|This|That|These|Those)\s+([a-z][\w-]+)\b")
 _CLAUSE = re.compile(r"\s*[,;:—–][”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
@@ -574,8 +576,11 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 focus_share = max(focus_share, _share(anchored_focus, said))
             previous_share = max(coverage, focus_share)
             opening = _GOES_ON.match(text)
-            carried = (before_share >= cfg.carried_share and opening is not None
-                       and _mentions_word(opening.group(1), focus_terms))
+            # (for "which city?", not "These negotiations will begin … in the Middle East": a new name after the
+            # sentence before only says what that one referred to)
+            carried = before_share >= cfg.carried_share and (
+                kind not in ENTITY_TYPES and opening is not None and _mentions_word(opening.group(1), focus_terms)
+                or bool(_REFERS_TO_BEFORE.match(text)))  # "That appeared to be a reference to the Zaporizhzhia plant"
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
             if answers and kind in ENTITY_TYPES and asked_kind and not asked_kind & set(words(text)):
@@ -650,7 +655,7 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         return True  # the title beside the asked name is the evidence; "position" is rarely written
     if c.spoken and c.similarity >= cfg.speaker_similarity and c.context >= cfg.min_context:
         return True  # the asked speaker's words in an article about the asked topic
-    if typed_kind and c.carried and c.context >= cfg.min_context:
+    if (typed_kind or kind in ENTITY_TYPES) and c.typed and c.carried and c.context >= cfg.min_context:
         return True  # the asked value, said of the thing the sentence before is about
     if followup and c.typed and c.context >= cfg.followup_context:
         # "Where did he go next?", "And when is it going out on air?": a new place (date, figure) stated in

@@ -902,6 +902,27 @@ def test_a_lead_that_describes_its_subject_is_answered_by_the_name_after_it(tmp_
     assert [s.text.split()[:2] for s in answer.sentences] == [["A", "British"], ["Derek", "Amble"]], answer.text
 
 
+def test_a_sentence_that_says_what_the_one_before_referred_to_answers(tmp_path: Path, embedder):
+    plant = ("Talks on plants\n\nThe minister did not elaborate on what he meant by power plants, but his comments came on "
+             "the same day Mr. Vance mentioned a \"nuclear reactor\" in an interview with Fox News. That appeared to be a "
+             "reference to the Kolomna nuclear plant in the east, which the army seized early in the war. The plant has six "
+             "reactors.\n")
+    answer = _pipeline_over(tmp_path, embedder, {"plant.txt": plant}).ask(
+        "Which power station was Vance apparently talking about when he mentioned a nuclear reactor to Fox News?")
+    assert "Kolomna" in answer.text, answer.text
+
+
+
+def test_a_place_after_a_sentence_on_the_topic_is_not_the_city_asked(tmp_path: Path, embedder):
+    # "These negotiations will begin … in the Middle East" goes on about the talks, but names no city
+    talks = ("Truce plan\n\nThe leaders agreed on a pause in air strikes. This will be followed by talks on a maritime "
+             "ceasefire in the Black Sea and eventually negotiations on a full truce. These negotiations will begin "
+             "immediately in the Middle East, the statement said.\n")
+    answer = _pipeline_over(tmp_path, embedder, {"talks.txt": talks}).ask(
+        "In which city will the Black Sea maritime ceasefire negotiations take place?")
+    assert answer.abstained, answer.text
+
+
 def test_a_rank_question_needs_a_position(tmp_path: Path, embedder):
     race = ("Aldo eyes cross-country title\n\nKim Aldo has said she would like to run in next month's World Cross Country "
             "Championships in St Etienne. The Irish runner won the event twice in the 1990s.\n")
