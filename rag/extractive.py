@@ -1124,6 +1124,16 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             # "Why would a pause work in Russia's favour?": a sentence that states a cause ("… would benefit
             # Putin given that Ukraine has targeted refineries") before one that restates what is asked about
             answering = _first(answering, lambda c: c.typed, cfg)
+            # A sentence that says nothing the question does not ("Bill Cosby will not face charges stemming from
+            # an allegation of sexual misconduct") gives no reason.
+            asked_terms = set(part.terms) | set(part.context_terms)
+            answering = [c for c in answering if c.typed or len(_same_things(set(terms(c.text))) - _same_things(asked_terms)) > cfg.restated_terms]
+            if not answering:
+                if len(kinds) > 1:
+                    missing.append("low_evidence")
+                    unanswered.append(part)
+                    continue
+                return abstention(question, "extractive", ["low_evidence"])
         if kind in _MEASURED and not _asks_forecast(part.standalone):
             # "How large was the deficit in 2004?": the figure reported before one forecast
             answering = _first(answering, lambda c: not _forecast_only(c.text, c.answers), cfg)

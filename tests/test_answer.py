@@ -923,6 +923,14 @@ def test_a_place_after_a_sentence_on_the_topic_is_not_the_city_asked(tmp_path: P
     assert answer.abstained, answer.text
 
 
+def test_a_sentence_that_restates_a_why_question_gives_no_reason(tmp_path: Path, embedder):
+    barlow = ("Barlow cleared\n\nUS comedian Jim Barlow will not face charges stemming from an allegation of misconduct. "
+              "The comedian had always denied the claim. His next tour starts in May.\n")
+    answer = _pipeline_over(tmp_path, embedder, {"barlow.txt": barlow}).ask(
+        "Why won't Jim Barlow face charges over the misconduct allegation?")
+    assert answer.abstained, answer.text
+
+
 def test_a_rank_question_needs_a_position(tmp_path: Path, embedder):
     race = ("Aldo eyes cross-country title\n\nKim Aldo has said she would like to run in next month's World Cross Country "
             "Championships in St Etienne. The Irish runner won the event twice in the 1990s.\n")
