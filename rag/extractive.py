@@ -313,7 +313,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     taken = [] if kind not in {"count", "amount", "money"} else [
         (q.start, q.start + len(q.surface)) for q in quantities
         if not (set(words(q.surface)) & question_words or {w + "s" for w in words(q.surface)} & question_words)
-    ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}|{_FRACTION}", text)] + [
+    ] + [m.span() for m in re.finditer(rf"\b\d{{1,3}}-\d{{1,3}}\b|\b(?:1[89]|20)\d\d\b|{_DAY_OF_MONTH}|{_TIME_AGO}|{_FRACTION}", text)
+         if not _is_range(m.group(0))] + [
         m.span(m.lastindex) for m in _NAMED_NUMBER.finditer(text)]
     # "Who carried out the research?" may be answered by a body ("the Licensed Taxi Drivers Association");
     # "Which official…?", "Who is the coach…?" by a person.
@@ -388,6 +389,30 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
 
 
 _TITLE_WORDS = _DESCRIBING | _TITLES
+# A range of numbers, "100-120 UK troops" (not a score: "won 3-1", "a 6-4 set", "112-98").
+_RANGE = re.compile(r"(\d{2,3})-(\d{2,3})")
+
+
+# "How many British soldiers have been…", "At how many UK wi-fi hotspots will…": the words of what is counted.
+_HOW_MANY = re.compile(r"\bhow many ((?:(?!(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should|may|might)\b)"
+                       r"[\w'’-]+\s*){1,6})", re.I)
+
+
+def _counts_another(after: str, counted: set[str], question_words: set[str]) -> bool:
+    """Is the count followed (within three words) by another plural the question names, and by none of
+    the words of what it asks to count ("several hundred UK citizens" for "how many soldiers…, in case UK
+    citizens…")?"""
+    following = words(after)[:3]
+    if any(w in counted or _same_stem(w, counted) for w in following) or set(terms(" ".join(following))) & set(terms(" ".join(counted))):
+        return False
+    return any(w.endswith("s") and w in question_words and len(w) > 3 for w in following)
+
+
+def _is_range(text: str) -> bool:
+    m = _RANGE.fullmatch(text)
+    return m is not None and int(m.group(2)) > int(m.group(1))
+
+
 # Verbs and words of a match or a contest: who one side faces ("against Hungary", "will take on Portadown",
 # "Britain's next opponents, Israel").
 _FACING = frozenset("play plays playing played face faces facing faced against beat beats beaten meet meets meeting "
@@ -524,6 +549,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     qualifiers = _qualifying_figures(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
     asked_names = _asked_names(profile)
+    counted = _HOW_MANY.search(profile.standalone) if kind == "count" else None
+    counted = set(words(counted.group(1))) if counted else set()
     focus_terms = set(profile.focus)
     cited = {doc for _, doc in profile.cited}
     told = normalize(profile.told).rstrip(" .")
@@ -587,6 +614,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 answers = ()  # "At which university…?" is answered by a university, named as one
             if told and told in normalize(text):
                 answers = ()  # the sentence quoted to the asker, who asks for another one ("And how many others…?")
+            if answers and counted:
+                # "How many soldiers … in case UK citizens have to be evacuated?": not "several hundred UK citizens",
+                # a count of the other thing the question names
+                answers = tuple((a, b) for a, b in answers if not _counts_another(text[b:], counted, question_words))
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
                 answers = tuple((a, b) for a, b in answers if not set(_NUMBER.findall(text[a:b])) & qualifiers)

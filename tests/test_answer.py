@@ -505,6 +505,25 @@ def test_a_sum_in_pence_or_cents_is_money():
     assert [text[a:b] for a, b in _answer_spans("money", text, asked, extract(text))] == ["25p"]
 
 
+def test_a_count_of_another_thing_the_question_names_does_not_answer():
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    question = analyze("How many British soldiers are on standby in case UK citizens have to be evacuated?")
+    text = ("Downing Street said British troops are on standby in case they need to help evacuate several hundred UK "
+            "citizens. A company of 100-120 UK troops is understood to have been put on standby.")
+    found = {c.text: [c.text[a:b] for a, b in c.answers] for c in candidates(question, [Passage("c1", "a.txt", "a.txt", "Troops", "", text, 0, len(text))], None, ReaderSettings())}
+    assert found[text.split(". ")[0] + "."] == []  # "several hundred UK citizens": the evacuees, not the soldiers
+    assert found["A company of 100-120 UK troops is understood to have been put on standby."] == ["100", "120"]  # a range
+    from rag.extractive import _answer_spans
+    from rag.text import words
+    assert _answer_spans("count", "Chelsea won 3-1 and the Lakers won 112-98.", set(words(question.question)), []) == ()  # scores
+    from rag.extractive import _counts_another
+    # (a short plural is the counted thing too: "39 bids" for "how many bids had he received?")
+    assert not _counts_another(" bids so far, with the largest bid at $322.", {"bids"}, {"how", "many", "bids"})
+
+
 @pytest.mark.parametrize("question, text, expected", [
     # an opponent is as often a team or a country, named in one word
     ("Who are Wales up against in the coach's first game?", "It will be important for him to get a decent result against Hungary.", ["Hungary"]),
