@@ -550,7 +550,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
     asked_names = _asked_names(profile)
     counted = _HOW_MANY.search(profile.standalone) if kind == "count" else None
-    counted = set(words(counted.group(1))) if counted else set()
+    # ("how many others…?" after a count names nothing to check against)
+    counted = set(words(counted.group(1))) - {"of", "the", "them", "those", "these", "other", "others", "more"} if counted else set()
     focus_terms = set(profile.focus)
     cited = {doc for _, doc in profile.cited}
     told = normalize(profile.told).rstrip(" .")
