@@ -50,7 +50,8 @@ class ReaderSettings(BaseModel):
     unnamed: float = Field(0.5, ge=0, le=1, description="Score factor for a sentence whose passage does not mention the question's names.")
     missing_names: float = Field(0.0, ge=0, le=1, description="Share of the question's names a passage may lack and still be about its subject.")
     fragment: float = Field(0.6, ge=0, le=1, description="Score factor for headlines and fragments (short, no closing punctuation).")
-    restated_terms: int = Field(3, ge=0, description="A why-question's sentence with no cause marker and at most this many terms the question lacks restates it: no reason.")
+    restated_terms: int = Field(3, ge=0, description="A why-question's sentence with no cause marker and at most this many "
+                                "terms the question lacks restates it: no reason.")
     asking: float = Field(0.6, ge=0, le=1, description="Score factor for a sentence that asks a question (\"what would happen if he "
                           "put six of them together?\"): an article's questions rarely state the answer.")
     carried_share: float = Field(0.4, ge=0, le=1.01, description="Share of the question's terms (or of its focus) in a sentence at which "

@@ -403,7 +403,8 @@ def _counts_another(after: str, counted: set[str], question_words: set[str]) -> 
     the words of what it asks to count ("several hundred UK citizens" for "how many soldiers…, in case UK
     citizens…")?"""
     following = words(after)[:3]
-    if any(w in counted or _same_stem(w, counted) for w in following) or set(terms(" ".join(following))) & set(terms(" ".join(counted))):
+    if any(w in counted or _same_stem(w, counted) for w in following) \
+            or set(terms(" ".join(following))) & set(terms(" ".join(counted))):
         return False
     return any(w.endswith("s") and w in question_words and len(w) > 3 for w in following)
 
@@ -819,7 +820,6 @@ def _quantity_of_focus(q: Quantity, c: Candidate, profile: QuestionProfile) -> b
 # how the value is asked, not what it is the value of.
 _QUANTITY_FRAMES = DURATION_FRAMES | frozenset(terms("cost pay paid long much many worth")
                                                + terms("between during after before within since"))  # and words that relate things
-# Words news writing uses for one and the same event or thing.
 # A change told by its direction and size: "sent shares up more than 6%", "down 2.3% on the year".
 _MOVED = {"rise": re.compile(r"\bup\s+(?:by\s+)?(?:(?:more than|almost|nearly|about|some|over|just)\s+)?[$£€]?\d"),
           "fall": re.compile(r"\bdown\s+(?:by\s+)?(?:(?:more than|almost|nearly|about|some|over|just)\s+)?[$£€]?\d")}
@@ -830,6 +830,7 @@ def _moved(text: str) -> set[str]:
     return {way for way, pattern in _MOVED.items() if pattern.search(text)}
 
 
+# Words news writing uses for one and the same event or thing.
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
     "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
@@ -1158,8 +1159,9 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             answering = _first(answering, lambda c: c.typed, cfg)
             # A sentence that says nothing the question does not ("Bill Cosby will not face charges stemming from
             # an allegation of sexual misconduct") gives no reason.
-            asked_terms = set(part.terms) | set(part.context_terms)
-            answering = [c for c in answering if c.typed or len(_same_things(set(terms(c.text))) - _same_things(asked_terms)) > cfg.restated_terms]
+            asked_terms = _same_things(set(part.terms) | set(part.context_terms))
+            answering = [c for c in answering
+                         if c.typed or len(_same_things(set(terms(c.text))) - asked_terms) > cfg.restated_terms]
             if not answering:
                 if len(kinds) > 1:
                     missing.append("low_evidence")

@@ -116,5 +116,6 @@ def _extract(sentence: str) -> tuple[Quantity, ...]:
             found.append(Quantity(f"money:{currency}", number, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     for m in MONEY_IN_SUBUNITS.finditer(sentence):
         currency = SUBUNITS[(m.group("unit") or "p").lower()]
-        found.append(Quantity(f"money:{currency}", float(m.group("num").replace(",", "")) / 100, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
+        value = float(m.group("num").replace(",", "")) / 100
+        found.append(Quantity(f"money:{currency}", value, _bound(m.group("qual")), m.group(0).strip(), start=m.start()))
     return tuple(found)

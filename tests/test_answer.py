@@ -892,70 +892,47 @@ def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path,
         assert answer.abstained, answer.text
 
 
-_NOVO = ("Novo awaits firm bid\n\nLatex maker Novo Group has refused to comment on reports it may be subject to a takeover "
-         "early in 2005. Analysts have seen Novo as a takeover target for years. However the news sent shares in Novo, "
-         "which also makes Kestrel footwear, up more than 6%, or 16.75 pence to 293.5p. Novo was formed by a three-way "
-         "merger in 1999.\n")
-
-
-def test_a_change_told_by_up_or_down_answers_how_much_it_rose(tmp_path: Path, embedder):
+@pytest.mark.parametrize("article, question, expected", [
     # "up more than 6%" is the rise asked about, the same figure in pence comes with it, and the sentence that
     # restates the question without a figure does not answer
-    answer = _pipeline_over(tmp_path, embedder, {"novo.txt": _NOVO}).ask(
-        "How much did shares in latex maker Novo Group rise on the takeover reports?")
-    assert not answer.abstained, answer.text
-    assert "more than 6%, or 16.75 pence to 293.5p" in answer.sentences[0].text, answer.text
-
-
-_AMBLE = ("Harlow man 'suing council'\n\nA British pensioner held in a Harlow care home for 14 months plans to sue the "
-          "council, it is reported.\n\nDerek Amble claimed in the Gazette that staff had locked him in his room at night. "
-          "Mr Amble, 81, said he was never told why. The council's lawyer, Tom Reid, said the pensioner's case "
-          "would fail in court.\n")
-
-
-def test_a_lead_that_describes_its_subject_is_answered_by_the_name_after_it(tmp_path: Path, embedder):
-    # The news lead describes ("A British pensioner … plans to sue the council"), the next sentence names him:
-    # both are the answer, the description first; not the council's lawyer, named beside the question's words.
-    answer = _pipeline_over(tmp_path, embedder, {"amble.txt": _AMBLE}).ask(
-        "Which British pensioner says he intends to take the council to court?")
-    assert [s.text.split()[:2] for s in answer.sentences] == [["A", "British"], ["Derek", "Amble"]], answer.text
-
-
-def test_a_sentence_that_says_what_the_one_before_referred_to_answers(tmp_path: Path, embedder):
-    plant = ("Talks on plants\n\nThe minister did not elaborate on what he meant by power plants, but his comments came on "
-             "the same day Mr. Vance mentioned a \"nuclear reactor\" in an interview with Fox News. That appeared to be a "
-             "reference to the Kolomna nuclear plant in the east, which the army seized early in the war. The plant has six "
-             "reactors.\n")
-    answer = _pipeline_over(tmp_path, embedder, {"plant.txt": plant}).ask(
-        "Which power station was Vance apparently talking about when he mentioned a nuclear reactor to Fox News?")
-    assert "Kolomna" in answer.text, answer.text
-
-
-
-def test_a_place_after_a_sentence_on_the_topic_is_not_the_city_asked(tmp_path: Path, embedder):
+    ("Novo awaits firm bid\n\nLatex maker Novo Group has refused to comment on reports it may be subject to a takeover "
+     "early in 2005. Analysts have seen Novo as a takeover target for years. However the news sent shares in Novo, "
+     "which also makes Kestrel footwear, up more than 6%, or 16.75 pence to 293.5p. Novo was formed by a three-way "
+     "merger in 1999.\n", "How much did shares in latex maker Novo Group rise on the takeover reports?",
+     "However the news sent shares in Novo, which also makes Kestrel footwear, up more than 6%, or 16.75 pence to 293.5p."),
+    # The news lead describes ("A British pensioner … plans to sue the council"), the next sentence names him: both
+    # are the answer, the description first; not the council's lawyer, named beside the question's words.
+    ("Harlow man 'suing council'\n\nA British pensioner held in a Harlow care home for 14 months plans to sue the "
+     "council, it is reported.\n\nDerek Amble claimed in the Gazette that staff had locked him in his room at night. "
+     "Mr Amble, 81, said he was never told why. The council's lawyer, Tom Reid, said the pensioner's case would fail "
+     "in court.\n", "Which British pensioner says he intends to take the council to court?",
+     "A British pensioner held in a Harlow care home for 14 months plans to sue the council, it is reported. [1] Derek Amble"),
+    # the sentence that says what the one before referred to names the plant
+    ("Talks on plants\n\nThe minister did not elaborate on what he meant by power plants, but his comments came on "
+     "the same day Mr. Vance mentioned a \"nuclear reactor\" in an interview with Fox News. That appeared to be a "
+     "reference to the Kolomna nuclear plant in the east, which the army seized early in the war. The plant has six "
+     "reactors.\n", "Which power station was Vance apparently talking about when he mentioned a nuclear reactor to Fox News?",
+     "Kolomna"),
     # "These negotiations will begin … in the Middle East" goes on about the talks, but names no city
-    talks = ("Truce plan\n\nThe leaders agreed on a pause in air strikes. This will be followed by talks on a maritime "
-             "ceasefire in the Black Sea and eventually negotiations on a full truce. These negotiations will begin "
-             "immediately in the Middle East, the statement said.\n")
-    answer = _pipeline_over(tmp_path, embedder, {"talks.txt": talks}).ask(
-        "In which city will the Black Sea maritime ceasefire negotiations take place?")
-    assert answer.abstained, answer.text
-
-
-def test_a_sentence_that_restates_a_why_question_gives_no_reason(tmp_path: Path, embedder):
-    barlow = ("Barlow cleared\n\nUS comedian Jim Barlow will not face charges stemming from an allegation of misconduct. "
-              "The comedian had always denied the claim. His next tour starts in May.\n")
-    answer = _pipeline_over(tmp_path, embedder, {"barlow.txt": barlow}).ask(
-        "Why won't Jim Barlow face charges over the misconduct allegation?")
-    assert answer.abstained, answer.text
-
-
-def test_a_rank_question_needs_a_position(tmp_path: Path, embedder):
-    race = ("Aldo eyes cross-country title\n\nKim Aldo has said she would like to run in next month's World Cross Country "
-            "Championships in St Etienne. The Irish runner won the event twice in the 1990s.\n")
-    pipeline = _pipeline_over(tmp_path, embedder, {"race.txt": race})
-    # the sentence restates the event and names the venue: where she finished is not said
-    assert pipeline.ask("Where did Kim Aldo finish at the World Cross Country Championships in St Etienne?").abstained
+    ("Truce plan\n\nThe leaders agreed on a pause in air strikes. This will be followed by talks on a maritime "
+     "ceasefire in the Black Sea and eventually negotiations on a full truce. These negotiations will begin "
+     "immediately in the Middle East, the statement said.\n",
+     "In which city will the Black Sea maritime ceasefire negotiations take place?", None),
+    # a sentence that restates a why-question gives no reason
+    ("Barlow cleared\n\nUS comedian Jim Barlow will not face charges stemming from an allegation of misconduct. "
+     "The comedian had always denied the claim. His next tour starts in May.\n",
+     "Why won't Jim Barlow face charges over the misconduct allegation?", None),
+    # a rank question is answered by a position: the sentence restates the event and names the venue
+    ("Aldo eyes cross-country title\n\nKim Aldo has said she would like to run in next month's World Cross Country "
+     "Championships in St Etienne. The Irish runner won the event twice in the 1990s.\n",
+     "Where did Kim Aldo finish at the World Cross Country Championships in St Etienne?", None),
+])
+def test_an_article_is_read_for_what_is_asked(tmp_path: Path, embedder, article, question, expected):
+    answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
+    if expected:
+        assert expected in answer.text and not answer.abstained, answer.text
+    else:
+        assert answer.abstained, answer.text
 
 
 def test_a_possessive_name_is_the_question_s_name():
