@@ -371,7 +371,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
         spans += [m.span() for m in re.finditer(r"(?<=[a-z,]\s)[A-Z][a-z]{2,}\b(?!['’]s\b|\s+[A-Z])", text)
                   if _FACED.search(text[max(0, m.start() - 30):m.start()])
                   and not any(a <= m.start() < b for a, b in spans) and m.group(0).lower() not in question_words
-                  and not _same_stem(m.group(0).lower(), question_words) and m.group(0).lower() not in _TITLE_WORDS | _HONORIFICS
+                  and not _same_stem(m.group(0).lower(), question_words) and m.group(0).lower() not in _NOT_OPPONENTS
                   and not _CALENDAR.fullmatch(m.group(0).lower())]
         spans.sort()
     if kind == "count" and ({"how", "old"} <= question_words or {"what", "age"} <= question_words):
@@ -389,6 +389,7 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
 
 
 _TITLE_WORDS = _DESCRIBING | _TITLES
+_NOT_OPPONENTS = _TITLE_WORDS | _HONORIFICS  # "against President…": a title, not the side faced
 # A range of numbers, "100-120 UK troops" (not a score: "won 3-1", "a 6-4 set", "112-98").
 _RANGE = re.compile(r"(\d{2,3})-(\d{2,3})")
 
@@ -577,14 +578,13 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
         about_topic = bool(speaker_terms) and _share(focus, passage_terms) >= cfg.speaker_topic
         planted = set(planted_sentences(passage.text))
         previous, previous_share = "", 0.0
-        previous_score, previous_typed = 0.0, True
         for index, (start, end) in enumerate(split_sentences(passage.text)):
             text = passage.text[start:end]
             # A sentence is about the question's subject when it, or the one it follows ("He said…"), names it.
             names_here = not name_terms or bool(name_terms & set(terms(f"{previous} {text}")))
-            before_text, before_score, before_typed = previous, previous_score, previous_typed
+            before_text = previous
             previous, before_share = text, previous_share
-            previous_share, previous_score, previous_typed = 0.0, 0.0, True
+            previous_share = 0.0
             if (start, end) in planted:
                 continue  # instructions planted in an article (and what they introduce) are not facts to quote
             # a "call for" a halt is a demand, not the phone call asked about (unless a demand is asked for)
@@ -645,13 +645,13 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 score *= cfg.fragment  # headlines and section titles rarely state the answer
             if re.search(r"\?[\"”’)]*$", text):
                 score *= cfg.asking
-            previous_score, previous_typed = score, bool(answers)
             # A lead that describes its subject ("A British terror suspect held in Guantanamo Bay plans to sue…",
             # "Tate & Lyle's chief executive has been named…") and the next sentence that opens with the name.
-            described = (before_text if kind == "person" and answers and answers[0][0] <= 1 and not before_typed
-                         and before_share >= cfg.carried_share and _UNNAMED_LEAD.match(before_text) else "")
+            lead = scored[-1] if scored and scored[-1].passage == pos and scored[-1].index == index - 1 else None
+            described = (before_text if kind == "person" and answers and answers[0][0] <= 1 and lead is not None
+                         and not lead.typed and before_share >= cfg.carried_share and _UNNAMED_LEAD.match(before_text) else "")
             if described:
-                score = max(score, before_score + cfg.typed)
+                score = max(score, lead.score + cfg.typed)
             scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share,
                                     named and (names_here or not named_speaker), in_context, answers,
                                     spoken=spoken, carried=carried, described=described))

@@ -33,10 +33,16 @@ congress police army navy forces guard press news times post journal magazine ch
 organisation organization fund exchange""".split())
 # The last word of a place's name ("Wall Street", "Guantanamo Bay"): not a person's.
 PLACE_HEADS = frozenset("street road avenue lane square park bridge river lake bay island islands valley airport stadium".split())
-# Up to three words describing the asked thing ("which Californian video games company"), not a verb or article.
 # The role nouns as one alternation, longest first ("spokeswoman" before "spokesman"…)
 _ROLES = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
-_ADJECTIVES = r"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){0,3}"
+
+
+def _describing(most: int) -> str:
+    """Up to ``most`` words describing the asked thing ("which Californian video games company"), not a verb or article."""
+    return rf"(?:(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|the|a|an|of|in|on|to)\b)[\w'’-]+ ){{0,{most}}}"
+
+
+_ADJECTIVES = _describing(3)
 # Someone described by what they do ("which wealthy backer", "which novelist", "which Labour politician"):
 # a noun ending like an agent's ("which former detainee says…"), before a verb; not a thing or a word of
 # comparison ("which paper", "which other", "which committee").
@@ -148,7 +154,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
                + _ROLES + r")\b|\bname the (?:person|official|leader|man|woman)\b"
                r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
-               rf"|\bwhich {_ADJECTIVES.replace('{0,3}', '{0,4}')}{_AGENT_NOUN}"),  # "which British former Guantanamo Bay detainee"
+               rf"|\bwhich {_describing(4)}{_AGENT_NOUN}"),  # "which British former Guantanamo Bay detainee"
     # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
     # rules for people and things, as "Which minister wants a levy to cover the cost of…" asks for a person.
     ("money", r"\bcost\b|\bworth\b"),
