@@ -971,15 +971,20 @@ def _a_goal(q: Quantity, text: str) -> bool:
     return bool(_GOAL.search(text[max(0, q.start - 60):q.start]))
 
 
-def _asked_names(profile: QuestionProfile) -> tuple[set[str], set[str]]:
+def _asked_names(profile: QuestionProfile) -> tuple[set[str], set[str], bool]:
     """The question's names word by word ("Port Ellen": port, ellen), and with them every capitalised
-    name of the whole question (for one part of it: "…, and how much did the courts award the airline?").
-    Read once per question."""
+    name of the whole question (for one part of it: "…, and how much did the courts award the airline?"),
+    and whether it asks about a person it does not name ("the Barlinnie prisoner"). Read once per question."""
     by_word = {w for n in profile.names for w in words(n)}
-    return by_word, by_word | {n.lower() for n in proper_names(profile.standalone)}
+    return (by_word, by_word | {n.lower() for n in proper_names(profile.standalone)},
+            bool(_UNNAMED_PERSON.search(profile.standalone)))
 
 
-def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: tuple[set[str], set[str]],
+# "How much did the Barlinnie prisoner get…?": the person is described, and the article names him.
+_UNNAMED_PERSON = re.compile(rf"\bthe\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_LEAD_PEOPLE}|prisoner|inmate)s?\b", re.I)
+
+
+def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: tuple[set[str], set[str], bool],
                 passage: Passage | None = None) -> bool:
     """Is the quantity said of something else the sentence names? "Apple expects the Mac mini to sell
     for £339" prices the Mac mini, not the asked iPod mini: a name the question lacks stands before
@@ -987,7 +992,7 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
     question does not name when the article's title does not ("Ask Jeeves tips online ad revival"). Those
     two checks are for a side of a conflict (given its ``passage``), not for a sentence the reader weighs
     in its own passage, whose retrieval and names checks already tie it to the subject."""
-    by_word, asked = asked_names  # (see _asked_names)
+    by_word, asked, unnamed_person = asked_names  # (see _asked_names)
     focus = set(profile.focus)
     before = text[:q.start]
     # ("The man who was Alex Ferguson's assistant … won seven titles": names describing an unnamed subject)
@@ -1008,7 +1013,8 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
         # (an asked name in capitals counts too: "shares in SSL, which also makes Scholl footwear, up 6%";
         # not "US" or "UK", places that name no subject: "The Passion … making $370m in the US alone")
         acronyms = {w.lower() for w in _ACRONYM.findall(claim)}
-        if named and by_word and not (named | acronyms) & asked and not measures_asked:
+        # ("Armed robber Robert Napier, 25, won £2,450" for "the Barlinnie prisoner": the asked person, named)
+        if named and by_word and not (named | acronyms) & asked and not measures_asked and not unnamed_person:
             return True
     if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:
         title_terms = set(terms(passage.title))
