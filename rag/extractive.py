@@ -604,6 +604,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 # it (one that only names the moment, "The merger vote passed on Monday", does not)
                 focus_share = max(focus_share, _share(anchored_focus, said))
             previous_share = max(coverage, focus_share)
+            if focus and focus_share == 0 and any(_mentions(t, said) for t in profile.conceded):
+                continue  # on what the question grants ("a record profit"), none of what it asks ("the shares slip")
             opening = _GOES_ON.match(text)
             # (for "which city?", not "These negotiations will begin … in the Middle East": a new name after the
             # sentence before only says what that one referred to)

@@ -236,6 +236,9 @@ class QuestionProfile:
     # The event the question is tied to in time ("after the call", "during the talks"): stems a passage
     # must hold to be about that moment, not the same topic at another time.
     anchor: tuple[str, ...] = ()
+    # What the question grants ("…even though it reported a record profit?"): stems of a clause that is
+    # no part of what is asked.
+    conceded: tuple[str, ...] = ()
     # A follow-up's previous answer (its lead) when it asks for the same kind of thing again: what the
     # asker has been told, so not what they ask now.
     told: str = ""
@@ -321,6 +324,10 @@ _CALENDAR_NAMES = frozenset(DAYS + MONTHS) - {"may"}  # ("May" may be Theresa Ma
 
 _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*,"
                     r"|\b(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:the|a|an|his|her|its|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*\?$", re.I)
+
+
+_CONCEDED = re.compile(r"\b(?:even though|although|though|despite|in spite of|even as)\s+([^?,]+?)\s*\??$"
+                       r"|^(?:even though|although|though|despite|in spite of)\s+([^?,]+?)\s*,", re.I)
 
 
 _ANCHOR_TIES = frozenset(terms("after before during since following ahead"))
@@ -503,6 +510,11 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     anchor = _anchor_terms(question)
     # Nor what it sets aside ("Apart from the ceasefire, what deal…?"): a sentence on that is not the answer.
     aside = {t for m in _ASIDE.finditer(question) for t in terms(m.group(1) or m.group(2))}
+    # Nor what it grants ("Why did the shares slip even though it reported a record profit?"): the answer is
+    # about the shares, and a sentence on the profit only restates the question.
+    granted = _CONCEDED.search(question)
+    conceded = tuple(t for t in terms(granted.group(1) or granted.group(2)) if t not in name_terms) if granted else ()
+    aside |= set(conceded)
     # (nor the word that ties it: "before", "after")
     tie = _ANCHOR_TIES if anchor else frozenset()
     if types[0] == "duration":  # nor the verb that frames how long ("did it last", "did it take")
@@ -515,7 +527,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
         question=question, standalone=standalone, answer_type=types[0], types=types, names=names, focus=focus,
         terms=all_terms, attribute=attribute, parts=tuple(parts) if len(parts) > 1 else (),
         followup=followup, context_terms=context, referent=referent,
-        search=f"{standalone} ({_last_question(history)})" if referent else "", anchor=anchor,
+        search=f"{standalone} ({_last_question(history)})" if referent else "", anchor=anchor, conceded=conceded,
         # Asked again for the same kind of thing ("Who does she play next?" after "Who did she beat?"), the
         # asker wants another one than they were told; of another kind ("When did he make it?"), the
         # previous answer may well hold it.

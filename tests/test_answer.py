@@ -947,6 +947,24 @@ def test_a_possessive_name_is_the_question_s_name():
     assert _of_another(value, text, spain, _asked_names(spain))
 
 
+def test_a_sentence_on_what_the_question_grants_is_no_answer():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+    # "even though it reported a record profit" is granted, not asked: the lead on the profit, with a cause of its
+    # own ("thanks to cost-cutting"), says nothing of the shares; the sentence on the shares is read
+    text = ("Corvid has posted a record fiscal first-half profit thanks to cost-cutting measures. "
+            "Corvid shares fell almost 3%, however, after it warned that earnings growth would slow.")
+    passage = Passage("c1", "a.txt", "a.txt", "Corvid sees profits fly to record", "", text, 0, len(text))
+    found = [c.text for c in candidates(analyze("Why did Corvid's share price slip even though it reported a record "
+                                                "half-year profit?"), [passage], None, ReaderSettings())]
+    assert found == ["Corvid shares fell almost 3%, however, after it warned that earnings growth would slow."], found
+    # asked without the concession, the profit is what is asked about
+    found = [c.text for c in candidates(analyze("Why did Corvid report a record half-year profit?"), [passage], None,
+                                        ReaderSettings())]
+    assert found[0].startswith("Corvid has posted"), found
+
+
 def test_a_person_the_question_describes_may_be_named_by_the_article():
     from rag.extractive import _asked_names, _of_another
     from rag.question import analyze

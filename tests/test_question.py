@@ -590,6 +590,9 @@ def test_the_moment_a_question_is_tied_to_and_the_frame_of_how_long_are_no_focus
     ("Who else was hurt besides the driver?", "driver", "hurt"),
     # not a phrase that runs on into the question's own words
     ("Which team besides Chelsea made a bid?", None, "bid"),
+    # what the question grants, at its end or at its start
+    ("Why did Qantas's share price slip even though it reported a record half-year profit?", "profit", "slip"),
+    ("Despite the clergy's boycott call, how many seats had been sold for the show?", "boycott", "seat"),
 ])
 def test_what_a_question_sets_aside_is_not_its_focus(question: str, aside: str | None, kept: str):
     focus = analyze(question).focus
