@@ -547,6 +547,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # Up to cfg.missing_names of them may be absent; a name in no passage at all is caught before, as an
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
+    ordinals = _ordinals(profile.standalone)
     asked_kind = _asked_institution(profile.standalone)
     qualifiers = _qualifying_figures(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
@@ -594,6 +595,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 sentence_terms |= name_terms
             if contrast_violated(profile, sentence_terms):
                 continue  # states the start when the end is asked (or the reverse)
+            if ordinals and _another_of(ordinals, text):
+                continue  # "the final of the first series" when the second series is asked about
             sentence_terms |= _moved(text)
             # "those negotiations" are the "talks" of the article, "the call" its "conversation"
             said = _same_things(sentence_terms)
@@ -659,6 +662,24 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                                     spoken=spoken, carried=carried, described=described))
     scored.sort(key=lambda c: -c.score)
     return scored
+
+
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+((?:[a-z]+\s+){0,2}[a-z]+)\b", re.I)
+
+
+def _ordinals(text: str) -> dict[str, str]:
+    """The things the text numbers in order, by their stem: "the second series" -> {"seri": "second"}."""
+    return {stem: m.group(1).lower() for m in _ORDINAL.finditer(text) for stem in terms(m.group(2).split()[0])}
+
+
+def _another_of(asked: dict[str, str], text: str) -> bool:
+    """Does ``text`` number an asked thing otherwise ("the first series" for the asked second; "the second singles
+    rubber" for the first rubber), and never as asked?"""
+    told: dict[str, set[str]] = {}
+    for m in _ORDINAL.finditer(text):
+        for stem in terms(m.group(2)):
+            told.setdefault(stem, set()).add(m.group(1).lower())
+    return any(stem in told and ordinal not in told[stem] for stem, ordinal in asked.items())
 
 
 def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: ReaderSettings, typed_kind: bool) -> list[Candidate]:

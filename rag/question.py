@@ -129,7 +129,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
              r"|\bwhat (?:position|job|post) (?:does|did|has|had) \w+(?: [\w'’-]+){0,3} (?:hold|held|have|had)\b"
              r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"
              r"|^where (?:does|did|do|has|have|had) (?:[\w'’-]+ ){1,3}(?:work|worked|serve|served)\b"),  # the title beside the name
-    ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
+    ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:exact |precise |calendar |specific |particular )?(?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
@@ -153,7 +153,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      + rf"(?!\s+(?:{_ROLES})\b)"),
     ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
                + _ROLES + r")\b|\bname the (?:person|official|leader|man|woman)\b"
-               r"|\bname of the (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot)\b"
+               r"|\bname of the (?:[\w-]+ ){0,3}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot"
+               r"|source(?!\s+(?:code|of|material)\b)|aide|diplomat|insider|witness)\b"
                rf"|\bwhich {_describing(4)}{_AGENT_NOUN}"),  # "which British former Guantanamo Bay detainee"
     # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
     # rules for people and things, as "Which minister wants a levy to cover the cost of…" asks for a person.

@@ -965,6 +965,24 @@ def test_a_sentence_on_what_the_question_grants_is_no_answer():
     assert found[0].startswith("Corvid has posted"), found
 
 
+def test_another_of_the_numbered_things_asked_is_not_the_one_asked():
+    from rag.config import ReaderSettings
+    from rag.extractive import candidates
+    from rag.question import analyze
+    # the second series is asked: the first series' final is dated, but not the second's start
+    text = ("TV talent show Star Search is to return for a second series after being recommissioned by ITV. "
+            "The final of the first series will take place on 11 December. Viewing figures peaked at 9 million.")
+    passage = Passage("c1", "a.txt", "a.txt", "Star Search gets second series", "", text, 0, len(text))
+    found = {c.text: c.typed for c in candidates(analyze("When does the second series of Star Search start on ITV?"),
+                                                 [passage], None, ReaderSettings())}
+    assert "The final of the first series will take place on 11 December." not in found, found
+    # and the rubber numbered in a longer phrase ("the fourth singles rubber") is another one than the first
+    text = "Carlos Moya beat Andy Roddick in the fourth singles rubber in Seville."
+    passage = Passage("c1", "a.txt", "a.txt", "Spain win Davis Cup", "", text, 0, len(text))
+    assert not candidates(analyze("Who won the first rubber in Seville?"), [passage], None, ReaderSettings())
+    assert candidates(analyze("Who won the fourth rubber in Seville?"), [passage], None, ReaderSettings())
+
+
 def test_a_person_the_question_describes_may_be_named_by_the_article():
     from rag.extractive import _asked_names, _of_another
     from rag.question import analyze

@@ -264,6 +264,10 @@ ANSWER_TYPE_CASES = [
     # a name the question lacks: of a person, or of a thing ("what is it called", "the title of")
     ("What is the name of the man charged with the murder?", "person"),
     ("What is the name of the senior European official the report cited?", "person"),
+    ("What is the name of the Ukrainian government source who told ABC News?", "person"),  # an unnamed source
+    ("What is the name of the source code?", "organisation"),
+    ("On what calendar date did the two sides sign the statement?", "date"),
+    ("On which exact day was the deal signed?", "date"),
     ("What is the virus spread through the fake messages called?", "organisation"),
     ("What was the coach's nickname in the Netherlands?", "organisation"),
     ("What is the title of the second book in the series?", "organisation"),
