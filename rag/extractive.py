@@ -247,15 +247,18 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
 def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
     """A person's title or description beside their name: "Deputy Chief of Staff Dan Scavino",
     "Liana Fix, a fellow for Europe at the Council on Foreign Relations"."""
-    spans = []
-    for name in names[-1:]:
+    spans: list[tuple[int, int]] = []
+    for name in reversed(names):  # the surname, or the name before a last word that is no one's ("… in British custody")
+        if spans:
+            break
         for m in re.finditer(rf"\b{re.escape(name)}\b", text):
             before = re.search(r"((?:[A-Z][\w.’'-]*\s+(?:(?:of|for)\s+(?:the\s+)?)?)+)$", text[:m.start()])
             title = before and [w for w in before.group(1).split() if w not in names]
-            if title and title[0].lower() not in {"the", "a", "mr", "ms", "mrs"}:
+            # (not "Father-of-two Mr Mousa": a courtesy title before the name, no office)
+            if title and title[0].lower() not in {"the", "a", "mr", "ms", "mrs"} and title[-1].lower().rstrip(".") not in _HONORIFICS:
                 spans.append((before.start(1), m.end()))
-            after = re.match(r",\s+((?:a|an|the|who|whose)\b(?:[^,.;]|(?<=\b[A-Z])\.){3,120})", text[m.end():])
-            if after:  # the name with it: "Max Bergmann, a former U.S. State Department official"
+            after = re.match(r",\s+(?:\d{1,3},\s+)?((?:a|an|the|who|whose)\b(?:[^,.;]|(?<=\b[A-Z])\.){3,120})", text[m.end():])
+            if after:  # the name with it: "Max Bergmann, a former U.S. State Department official" ("Mr Mousa, 28, a …")
                 start = m.start()
                 while (prior := re.search(r"([A-Z][\w’'-]*)\s+$", text[:start])) and prior.group(1) in names:
                     start = prior.start(1)

@@ -81,7 +81,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                  r"|\bwhat time (?:did|does|do|will|has|have|had) [^?]*\b(?:run|ran|clock|clocked|swim|swam|record|post|cover)\b"
                  r"|\b(?:winning|finishing|qualifying|record|race|personal best) time\b"
                  # a difference in time: "how much slower was he in the final?", "how much longer will it take?"
-                 r"|\bhow much (?:slower|faster|quicker|longer|shorter|sooner)\b"),
+                 r"|\bhow much (?:slower|faster|quicker|longer|shorter|sooner)\b"
+                 # "How quickly were the tickets snapped up?": in how much time ("within 50 minutes")
+                 r"|\bhow (?:quickly|rapidly)\b(?! (?:does|do|did) [^?]*\b(?:want|wants|wish|hope)\b)"),
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat (?:was|is|were|are|will be) (?:[\w'’-]+ ){0,3}(?:growth|inflation|unemployment|jobless|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
@@ -127,7 +129,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
              r"|\bwhat (?:position|job|role|title|post) (?:does|did) \w+(?: \w+)? (?:hold|have)\s*\??$"
              # "What job did Sandy Walkington hold at BT before…?" (not "What role did Russia have in the talks?")
              r"|\bwhat (?:position|job|post) (?:does|did|has|had) \w+(?: [\w'’-]+){0,3} (?:hold|held|have|had)\b"
-             r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$"
+             r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$|\bdo for a living\b"
              r"|^where (?:does|did|do|has|have|had) (?:[\w'’-]+ ){1,3}(?:work|worked|serve|served)\b"),  # the title beside the name
     ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:exact |precise |calendar |specific |particular )?(?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),

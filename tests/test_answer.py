@@ -983,6 +983,17 @@ def test_another_of_the_numbered_things_asked_is_not_the_one_asked():
     assert candidates(analyze("Who won the fourth rubber in Seville?"), [passage], None, ReaderSettings())
 
 
+def test_a_role_is_the_description_beside_the_asked_person_s_name():
+    from rag.extractive import _role_spans
+    text = "Father-of-two Mr Mousa, 28, a hotel receptionist, was arrested with eight men seized at a hotel in Basra."
+    found = [text[a:b] for a, b in _role_spans(text, ("Baha", "Mousa", "British"))]
+    # the name the question ends on ("in British custody") is no one's; a courtesy title is no office; an age
+    # may stand between the name and its description
+    assert found == ["Mousa, 28, a hotel receptionist"], found
+    text = "Deputy Chief of Staff Dan Scavino posted on X."
+    assert [text[a:b] for a, b in _role_spans(text, ("Dan", "Scavino"))] == ["Deputy Chief of Staff Dan Scavino"]
+
+
 def test_a_person_the_question_describes_may_be_named_by_the_article():
     from rag.extractive import _asked_names, _of_another
     from rag.question import analyze

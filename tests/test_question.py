@@ -268,6 +268,9 @@ ANSWER_TYPE_CASES = [
     ("What is the name of the source code?", "organisation"),
     ("On what calendar date did the two sides sign the statement?", "date"),
     ("On which exact day was the deal signed?", "date"),
+    ("How quickly were the 150,000 tickets for the concerts snapped up?", "duration"),  # "within 50 minutes"
+    ("How quickly does Trump want to broker a truce?", "description"),  # "as quickly as possible": no time taken
+    ("What did Baha Mousa do for a living before he died in British custody?", "role"),
     ("What is the virus spread through the fake messages called?", "organisation"),
     ("What was the coach's nickname in the Netherlands?", "organisation"),
     ("What is the title of the second book in the series?", "organisation"),
