@@ -920,6 +920,8 @@ def _qualifying_figures(question: str) -> set[str]:
 
 # "the trade deficit with China", "exports to Japan": a word and the name it is tied to
 _TIED = re.compile(r"\b([a-z]+)\s+(?:with|to|from|in|of)\s+(?:the\s+)?([A-Z][a-z]+)\b")
+# "internet retailers' sales", "the airline's profit": whose the measured thing is, in common nouns
+_OWNED = re.compile(r"\b((?:[a-z]+\s+)?[a-z]+)(?:['’]s|s['’])\s+([a-z]+)\b")
 
 
 def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candidate, cfg: ReaderSettings,
@@ -946,6 +948,9 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     focus = set(profile.focus)
     tied_to = {m.group(2).lower() for m in _TIED.finditer(profile.standalone)
                if kind != "duration" and _mentions_word(m.group(1).lower(), focus)}
+    # ("internet retailers' sales": every word of whose they are, not any retail sales)
+    owners = {w for m in _OWNED.finditer(profile.standalone) if kind != "duration" and _mentions_word(m.group(2).lower(), focus)
+              for w in terms(m.group(1))}
     qualifiers = _qualifying_figures(profile.standalone)
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
@@ -964,6 +969,9 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                    and not _of_another(q, cand.text, profile, asked_names, passages[cand.passage - 1])
                    and not set(_NUMBER.findall(q.surface)) & qualifiers]
         if fitting and tied_to and not any(_same_stem(w, tied_to) or w in tied_to for w in words(cand.text)):
+            continue
+        if fitting and owners and not all(o in cand_terms or _same_stem(o, cand_terms) for o in owners
+                                          for cand_terms in [set(terms(cand.text))]):
             continue
         if fitting:
             claims.append((cand, fitting[0]))

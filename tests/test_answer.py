@@ -767,6 +767,13 @@ _RIVALS = ("Plexa tips online ad revival\n\nThe search firms Plexa and Zento hav
     # "Its" is the article's subject (Plexa, in its title), not the asked Zento.
     ({"zento.txt": _ZENTO, "rivals.txt": _RIVALS + "Its net profit in the quarter to September was $17m.\n"},
      "How much net profit did Zento make in the quarter to September?", "$52m"),
+    # whose the measured thing is, in common nouns ("internet retailers' sales"): all retail sales are not theirs
+    ({"online.txt": "Web shops boom\n\nSales by internet retailers grew by 22% in December, the Office for National "
+                    "Statistics said.\n",
+      "shops.txt": "High street slows\n\nRetail sales grew by just 1% in December, the Office for National Statistics "
+                   "said.\n"},
+     "By what percentage did internet retailers' sales grow in December, according to the Office for National "
+     "Statistics?", "22%"),
 ])
 def test_a_conflict_side_states_the_value_of_the_asked_thing_not_another_s(tmp_path: Path, embedder, articles,
                                                                           question, expected):
