@@ -255,7 +255,8 @@ def _role_spans(text: str, names: Sequence[str]) -> tuple[tuple[int, int], ...]:
             before = re.search(r"((?:[A-Z][\w.’'-]*\s+(?:(?:of|for)\s+(?:the\s+)?)?)+)$", text[:m.start()])
             title = before and [w for w in before.group(1).split() if w not in names]
             # (not "Father-of-two Mr Mousa": a courtesy title before the name, no office)
-            if title and title[0].lower() not in {"the", "a", "mr", "ms", "mrs"} and title[-1].lower().rstrip(".") not in _HONORIFICS:
+            if (title and title[0].lower() not in {"the", "a", "mr", "ms", "mrs"}
+                    and title[-1].lower().rstrip(".") not in _HONORIFICS):
                 spans.append((before.start(1), m.end()))
             after = re.match(r",\s+(?:\d{1,3},\s+)?((?:a|an|the|who|whose)\b(?:[^,.;]|(?<=\b[A-Z])\.){3,120})", text[m.end():])
             if after:  # the name with it: "Max Bergmann, a former U.S. State Department official" ("Mr Mousa, 28, a …")
@@ -667,7 +668,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     return scored
 
 
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+((?:[a-z]+\s+){0,2}[a-z]+)\b", re.I)
+# "the second series", "the fourth singles rubber": an ordinal and the words (up to three) of what it numbers
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+"
+                      r"((?:[a-z]+\s+){0,2}[a-z]+)\b", re.I)
 
 
 def _ordinals(text: str) -> dict[str, str]:
@@ -949,8 +952,8 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
     tied_to = {m.group(2).lower() for m in _TIED.finditer(profile.standalone)
                if kind != "duration" and _mentions_word(m.group(1).lower(), focus)}
     # ("internet retailers' sales": every word of whose they are, not any retail sales)
-    owners = {w for m in _OWNED.finditer(profile.standalone) if kind != "duration" and _mentions_word(m.group(2).lower(), focus)
-              for w in terms(m.group(1))}
+    owners = {w for m in _OWNED.finditer(profile.standalone)
+              if kind != "duration" and _mentions_word(m.group(2).lower(), focus) for w in terms(m.group(1))}
     qualifiers = _qualifying_figures(profile.standalone)
     for cand in answering:
         # A side of a disagreement needs less evidence than an answer on its own (its value is
@@ -970,9 +973,10 @@ def _conflict(profile: QuestionProfile, answering: list[Candidate], best: Candid
                    and not set(_NUMBER.findall(q.surface)) & qualifiers]
         if fitting and tied_to and not any(_same_stem(w, tied_to) or w in tied_to for w in words(cand.text)):
             continue
-        if fitting and owners and not all(o in cand_terms or _same_stem(o, cand_terms) for o in owners
-                                          for cand_terms in [set(terms(cand.text))]):
-            continue
+        if fitting and owners:
+            said = set(terms(cand.text))
+            if not all(o in said or _same_stem(o, said) for o in owners):
+                continue
         if fitting:
             claims.append((cand, fitting[0]))
             seen_docs.add(cand.doc_id)

@@ -131,7 +131,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
              r"|\bwhat (?:position|job|post) (?:does|did|has|had) \w+(?: [\w'’-]+){0,3} (?:hold|held|have|had)\b"
              r"|\bwhat (?:does|did) \w+(?: \w+)? do(?: for a living)?\s*\??$|\bdo for a living\b"
              r"|^where (?:does|did|do|has|have|had) (?:[\w'’-]+ ){1,3}(?:work|worked|serve|served)\b"),  # the title beside the name
-    ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:exact |precise |calendar |specific |particular )?(?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
+    ("date", _asked("when") + r"|\b(?:on |in )?(?:what|which) (?:exact |precise |calendar |specific |particular )?"
+             r"(?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
                r"|\breason (?:for|behind)\b"),
@@ -155,8 +156,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      + rf"(?!\s+(?:{_ROLES})\b)"),
     ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
                + _ROLES + r")\b|\bname the (?:person|official|leader|man|woman)\b"
-               r"|\bname of the (?:[\w-]+ ){0,3}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman|spokeswoman|player|driver|pilot"
-               r"|source(?!\s+(?:code|of|material)\b)|aide|diplomat|insider|witness)\b"
+               r"|\bname of the (?:[\w-]+ ){0,3}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman"
+               r"|spokeswoman|player|driver|pilot|source(?!\s+(?:code|of|material)\b)|aide|diplomat|insider|witness)\b"
                rf"|\bwhich {_describing(4)}{_AGENT_NOUN}"),  # "which British former Guantanamo Bay detainee"
     # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
     # rules for people and things, as "Which minister wants a levy to cover the cost of…" asks for a person.
@@ -329,6 +330,7 @@ _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for
                     r"|\b(?:apart from|aside from|other than|besides|except(?: for)?)\s+((?:the|a|an|his|her|its|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)\s*\?$", re.I)
 
 
+# "…even though it reported a record profit?", "Despite the clergy's boycott call, …": what a question grants
 _CONCEDED = re.compile(r"\b(?:even though|although|though|despite|in spite of|even as)\s+([^?,]+?)\s*\??$"
                        r"|^(?:even though|although|though|despite|in spite of)\s+([^?,]+?)\s*,", re.I)
 

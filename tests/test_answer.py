@@ -1005,7 +1005,8 @@ def test_a_person_the_question_describes_may_be_named_by_the_article():
     from rag.extractive import _asked_names, _of_another
     from rag.question import analyze
     from rag.quantities import extract
-    text = "Armed robber Robert Napier, 25, won £2,450 after he claimed he suffered eczema when slopping out at Barlinnie Prison."
+    text = ("Armed robber Robert Napier, 25, won £2,450 after he claimed he suffered eczema when slopping out at "
+            "Barlinnie Prison.")
     value = extract(text)[0]
     prisoner = analyze("How much did the Barlinnie prisoner get in damages over having to slop out?")
     council = analyze("How much did Glasgow City Council pay in damages over slopping out?")
