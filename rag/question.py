@@ -331,8 +331,8 @@ _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for
 
 
 # "…even though it reported a record profit?", "Despite the clergy's boycott call, …": what a question grants
-_CONCEDED = re.compile(r"\b(?:even though|although|though|despite|in spite of|even as)\s+([^?,]+?)\s*\??$"
-                       r"|^(?:even though|although|though|despite|in spite of)\s+([^?,]+?)\s*,", re.I)
+_GRANTING = "even though|although|though|despite|in spite of"
+_CONCEDED = re.compile(rf"\b(?:{_GRANTING}|even as)\s+([^?,]+?)\s*\??$|^(?:{_GRANTING})\s+([^?,]+?)\s*,", re.I)
 
 
 _ANCHOR_TIES = frozenset(terms("after before during since following ahead"))
