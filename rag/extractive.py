@@ -407,11 +407,40 @@ def _counts_another(after: str, counted: set[str], question_words: set[str]) -> 
     """Is the count followed (within three words) by another plural the question names, and by none of
     the words of what it asks to count ("several hundred UK citizens" for "how many soldiers…, in case UK
     citizens…")?"""
+    # The count's own noun, of another thing than the one asked about: "two initiatives" for "how many
+    # customers…?", "the six-reactor plant" for "how many people work at…?"
+    own = _COUNT_NOUN.match(after)
+    noun = own.group(2).lower().replace("’", "'").rstrip("'") if own else ""
+    # (people are counted by any plural: "45,000 workers"; a compound, "six-reactor", counts its own noun)
+    if own and noun not in _ANY_COUNTED and (own.group(1) == "-" or _plural(noun) and not counted & _ANY_COUNTED):
+        return not _alike(set(terms(noun))) & _alike(set(terms(" ".join(counted))))
     following = words(after)[:3]
     if any(w in counted or _same_stem(w, counted) for w in following) \
             or set(terms(" ".join(following))) & set(terms(" ".join(counted))):
         return False
     return any(w.endswith("s") and w in question_words and len(w) > 3 for w in following)
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+_COUNT_NOUN = re.compile(r"(-|\s+)(?:(?:million|billion|thousand|hundred|more|new|other|extra|additional|further)\s+)*"
+                         r"([a-z][a-z'’]+)")
+# Other words for what is counted ("100 troops" answers "how many soldiers…?").
+_COUNTED_ALIKE = tuple(frozenset(terms(group)) for group in (
+    "soldiers troops forces", "customers subscribers users clients", "jobs posts positions staff workers employees",
+    "matches games fixtures", "songs tracks singles", "seats places tickets", "cars vehicles", "shops stores outlets",
+))
+
+
+def _alike(present: set[str]) -> set[str]:
+    return _same_things(present).union(*(group for group in _COUNTED_ALIKE if group & present))
+
+
+# Nouns that count whatever is asked about ("158 others missing"; "how many people…?" is answered by "45,000
+# workers") or count no thing ("three times").
+_ANY_COUNTED = frozenset("others people persons times".split())
 
 
 def _is_range(text: str) -> bool:

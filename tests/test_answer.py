@@ -525,6 +525,27 @@ def test_a_count_of_another_thing_the_question_names_does_not_answer():
 
 
 @pytest.mark.parametrize("question, text, expected", [
+    # the count's own noun says what it counts
+    ("How many customers took part in BT's trials?", "BT is introducing two initiatives to help beat scams.", []),
+    ("How many people work at the nuclear power plant?", "The six-reactor plant is Europe's largest.", []),
+    ("How many matches did Putin propose?", "Putin's idea is to organize matches between players in the two countries' leagues.", []),
+    ("How many episodes will the show run to?", "The show attracted 17 million viewers at its peak.", []),
+    # the same thing in other words, or a noun that counts whatever is asked
+    ("How many soldiers are on standby?", "Some 100 troops have been put on standby.", ["100"]),
+    ("How many people does Mittal employ?", "It could cut up to 45,000 jobs.", ["45,000"]),
+    ("How many Britons died?", "41 Britons died, with 158 others missing.", ["41", "158"]),
+    ("How many new subscribers did Orange gain?", "Orange added more than five million new customers in 2004.", ["five", "million"]),
+])
+def test_a_count_of_another_noun_does_not_answer(question: str, text: str, expected: list[str]):
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    found = candidates(analyze(question), [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+    assert [c.text[a:b] for c in found for a, b in c.answers] == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
     # an opponent is as often a team or a country, named in one word
     ("Who are Wales up against in the coach's first game?", "It will be important for him to get a decent result against Hungary.", ["Hungary"]),
     ("Who will Bangor play in the sixth round?", "It meant that Bangor, beaten 5-1 by Newry, will take on Portadown in the sixth round.", ["Portadown"]),
