@@ -894,7 +894,7 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",
-    "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract",
+    "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract", "shares stock",
 ))
 
 
@@ -1081,7 +1081,9 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
         # not "US" or "UK", places that name no subject: "The Passion … making $370m in the US alone")
         acronyms = {w.lower() for w in _ACRONYM.findall(claim)}
         # ("Armed robber Robert Napier, 25, won £2,450" for "the Barlinnie prisoner": the asked person, named)
-        if named and by_word and not (named | acronyms) & asked and not measures_asked and not unnamed_person:
+        # (a name in capitals opening the sentence is a name too: "SMFG shares climbed by 2.7%, and Daiwa added 5.3%")
+        opening = _ACRONYM.match(claim.lstrip())
+        if (named or opening) and by_word and not (named | acronyms) & asked and not measures_asked and not unnamed_person:
             return True
     if passage is not None and re.match(r"(?:Its?|His|Her|Their|He|She|They|The (?:firm|company|group)(?:['’]s)?)\b", text) and profile.required_names:
         title_terms = set(terms(passage.title))

@@ -524,6 +524,18 @@ def test_a_count_of_another_thing_the_question_names_does_not_answer():
     assert not _counts_another(" bids so far, with the largest bid at $322.", {"bids"}, {"how", "many", "bids"})
 
 
+def test_a_value_after_another_name_in_capitals_is_that_one_s():
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    text = "SMFG shares climbed by 2.7% to 717,000, and Daiwa added 5.3% to 740 yen."
+    found = candidates(analyze("By what percentage did Daiwa Securities' stock climb?"),
+                       [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+    assert [found[0].text[a:b] for a, b in found[0].answers] == ["5.3%"]  # SMFG's rise is not Daiwa's
+    assert found[0].focus == pytest.approx(2 / 3)  # "shares" is the stock asked about, "climbed" its climb
+
+
 @pytest.mark.parametrize("question, text, expected", [
     # the count's own noun says what it counts
     ("How many customers took part in BT's trials?", "BT is introducing two initiatives to help beat scams.", []),
