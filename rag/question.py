@@ -156,8 +156,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                      + rf"(?!\s+(?:{_ROLES})\b)"),
     ("person", _asked("who|whom|whose") + rf"|\bwhich (?:\w+ )?(?:person|people|officials?|leaders?|ministers?|players?)\b|\b(?:which {_ADJECTIVES}(?:[\w'’-]+ )?|what |name of the(?: \w+)? )(?:person|people|"
                + _ROLES + r")\b|\bname the (?:person|official|leader|man|woman)\b"
-               r"|\bname of the (?:[\w-]+ ){0,3}(?:man|woman|boy|girl|suspect|victim|official|person|officer|spokesman"
-               r"|spokeswoman|player|driver|pilot|source(?!\s+(?:code|of|material)\b)|aide|diplomat|insider|witness)\b"
+               # ("the name of the … source", "the name of Keir Starmer's official spokesman")
+               r"|\bname of (?:the|(?:[\w.-]+ ){0,2}[\w.-]+'s) (?:[\w-]+ ){0,3}(?:man|woman|boy|girl|suspect|victim|official|person"
+               r"|officer|spokesman|spokeswoman|player|driver|pilot|source(?!\s+(?:code|of|material)\b)|aide|diplomat|insider|witness)\b"
                rf"|\bwhich {_describing(4)}{_AGENT_NOUN}"),  # "which British former Guantanamo Bay detainee"
     # A cost or worth asked about with no other wh-phrase ("What did the scheme cost?"); after the
     # rules for people and things, as "Which minister wants a levy to cover the cost of…" asks for a person.
@@ -183,6 +184,7 @@ CONTRASTS = (
     (("start", "begin", "open", "launch"), ("end", "finish", "conclud", "close", "stop")),
     (("rise", "increas", "grow", "growth", "expand", "climb", "jump", "gain"), ("fall", "drop", "declin", "shrink", "shrank", "slump", "lose")),
     (("import",), ("export",)),
+    (("profit",), ("loss",)),
 )
 # each stem -> (its group, the opposite group)
 _CONTRAST_OF = {stem: (group, other) for a, b in CONTRASTS for group, other in ((a, b), (b, a)) for stem in group}

@@ -266,6 +266,8 @@ ANSWER_TYPE_CASES = [
     ("What is the name of the senior European official the report cited?", "person"),
     ("What is the name of the Ukrainian government source who told ABC News?", "person"),  # an unnamed source
     ("What is the name of the source code?", "organisation"),
+    ("What is the name of Keir Starmer's official spokesman?", "person"),  # whose spokesman, named by its owner
+    ("What is the name of Apple's new phone?", "organisation"),
     ("On what calendar date did the two sides sign the statement?", "date"),
     ("On which exact day was the deal signed?", "date"),
     ("How quickly were the 150,000 tickets for the concerts snapped up?", "duration"),  # "within 50 minutes"
@@ -454,6 +456,10 @@ def test_contrast_a_rise_is_not_a_fall():
     # a rise is no start, and a start no rise: the pairs do not mix
     assert not contrast_violated(analyze("When did the talks begin?"), set(terms("Exports rose in May.")))
     assert contrast_violated(analyze("How much did imports grow?"), set(terms("Exports grew by 5%.")))
+    # a loss is no profit asked for ("What operating profit does Softbank forecast?")
+    asked_profit = analyze("What operating profit does Softbank forecast for 2006?")
+    assert contrast_violated(asked_profit, set(terms("The firm had an operating loss of 7.5bn yen.")))
+    assert not contrast_violated(asked_profit, set(terms("It made a profit after a loss last year.")))
 
 
 @pytest.mark.parametrize("question, quantity, typed", [
