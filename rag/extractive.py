@@ -299,6 +299,10 @@ _PLACE_WORDS = frozenset("in at to from near across into inside outside toward t
 # Last words that make a capitalised run a place: "Wall Street", "Downing Street", "Hyde Park".
 
 
+# A title in a capitalised run, with a name after it: a person ("Labour MP Gordon Prentice"), not a body.
+_TITLED_PERSON = re.compile(rf"\b(?:MP|MEP|{'|'.join(w.capitalize() for w in sorted(ROLE_NOUNS | _HONORIFICS))})\.?\s+[A-Z][a-z]")
+
+
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
                   names: Sequence[str] = (), people: frozenset[str] = frozenset()) -> tuple[tuple[int, int], ...]:
     """Where ``text`` states a ``kind`` answer that the question does not already contain."""
@@ -342,6 +346,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
                 w in people or w in question_words for w in map(without_possessive, words(found))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
+        if kind == "organisation" and _TITLED_PERSON.search(found):
+            continue  # "Ex-Labour MP George Galloway", "Prime Minister Tony Blair": a person, not the body asked for
         body = kind == "person" and bool(set(words(found)) & ORG_HEADS)
         # a body does what a bare "who" asks when it is the doer: "research by the Licensed Taxi Drivers
         # Association", "Lionhead Studios made the game" (not "the head of Lionhead Studios")

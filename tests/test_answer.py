@@ -524,6 +524,18 @@ def test_a_count_of_another_thing_the_question_names_does_not_answer():
     assert not _counts_another(" bids so far, with the largest bid at $322.", {"bids"}, {"how", "many", "bids"})
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("But in a written response to Labour MP Gordon Prentice.", []),  # a person with a title, not a body
+    ("Prime Minister Tony Blair agreed.", []),
+    ("The Labour Party said so.", ["The Labour Party"]),
+])
+def test_a_titled_person_is_no_organisation(text: str, expected: list[str]):
+    from rag.extractive import _answer_spans, extract
+    from rag.text import words
+    question = "Which international organisation will send observers to the election?"
+    assert [text[a:b] for a, b in _answer_spans("organisation", text, set(words(question)), extract(text))] == expected
+
+
 def test_a_value_after_another_name_in_capitals_is_that_one_s():
     from rag.question import analyze
     from rag.extractive import candidates
