@@ -204,7 +204,7 @@ _GOES_ON = re.compile(r"^\s*(?:and|also|what about|how about)\b", re.I)
 # "that game", "this company", "the same film": the one the last answer named, when the last question
 # asked which game (company, film) it was.
 _THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{3,})\b(?!\s+(?:of|to|is|was|has|had|will|would)\b)", re.I)
-_LEAD_FILLER = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then|now|well)\b[\s,]*", re.I)
+_LEAD_FILLER = re.compile(r"^\s*(?:(?:and|but|so|also|ok(?:ay)?|then|now|well)\b|when it comes to [^,?]+,|as for [^,?]+,)[\s,]*", re.I)
 # A second question starts at "and" + a wh-word, or + a verb that opens a question with its own subject
 # ("…, and did Putin agree?"); not one that goes on with the first one's ("…had started and was going well?").
 _SPLIT_PARTS = re.compile(r",?\s+and\s+(?=(?:(?:at|in|on|to|from|by|for|with)\s+)?(?:what|who|whom|whose|where|when|why|how|which)\b"
@@ -335,6 +335,17 @@ _ASIDE = re.compile(r"^(?:apart from|aside from|other than|besides|except(?: for
 # "…even though it reported a record profit?", "Despite the clergy's boycott call, …": what a question grants
 _GRANTING = "even though|although|though|despite|in spite of"
 _CONCEDED = re.compile(rf"\b(?:{_GRANTING}|even as)\s+([^?,]+?)\s*\??$|^(?:{_GRANTING})\s+([^?,]+?)\s*,", re.I)
+
+
+# What a question asks of the sources themselves ("Do the reports agree…?", "…and do all the reports put it the
+# same way?", "What length do the various reports give…?"): not what the answer is about.
+_SOURCES = r"(?:reports?|accounts?|articles?|sources|versions|outlets|media)"
+_SOURCES_AGREE = (rf"\b(?:do|did|does)\s+(?:all\s+)?(?:the\s+|both\s+)?(?:[\w'’-]+\s+){{0,2}}?{_SOURCES}\s+(?:(?:all|both)\s+)?"
+                  r"(?:agree|match|differ|tally|concur|(?:put|word|see|say|describe|report)\s+(?:it|this|that|the same)"
+                  r"(?:\s+the\s+same)?(?:\s+way)?)\b")
+_ABOUT_SOURCES = re.compile(rf"{_SOURCES_AGREE}|\b(?:the\s+)?(?:various|different|several|all\s+the)\s+{_SOURCES}(?:\s+give)?\b", re.I)
+# ("…, and do all the reports put it the same way?" is no second part: the answer gives each source's account)
+_AGREE_CLAUSE = re.compile(rf"(?:,?\s+and\s+|(?<=\?)\s*)(?={_SOURCES_AGREE})[^?]*\??", re.I)
 
 
 _ANCHOR_TIES = frozenset(terms("after before during since following ahead"))
@@ -503,7 +514,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     """Read ``question`` (with the conversation before it) once: see :class:`QuestionProfile`."""
     question = question.strip()
     standalone, referent, context, told = resolve(question, history)
-    parts = split_parts(question)
+    parts = split_parts(_AGREE_CLAUSE.sub("", question).strip() or question)
     types = tuple(dict.fromkeys(answer_type(p) for p in parts))
     own_names = [without_possessive(n) for n in proper_names(question)]
     # The referent's words, as names: "Philip Pullman's His Dark Materials" gives Philip, Pullman, Dark,
@@ -522,6 +533,7 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     granted = _CONCEDED.search(question)
     conceded = tuple(t for t in terms(granted.group(1) or granted.group(2)) if t not in name_terms) if granted else ()
     aside |= set(conceded)
+    aside |= {t for m in _ABOUT_SOURCES.finditer(question) for t in terms(m.group(0))}
     # (nor the word that ties it: "before", "after")
     tie = _ANCHOR_TIES if anchor else frozenset()
     if types[0] == "duration":  # nor the verb that frames how long ("did it last", "did it take")

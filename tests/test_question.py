@@ -268,6 +268,7 @@ ANSWER_TYPE_CASES = [
     ("What is the name of the source code?", "organisation"),
     ("What is the name of Keir Starmer's official spokesman?", "person"),  # whose spokesman, named by its owner
     ("What is the name of Apple's new phone?", "organisation"),
+    ("When it comes to mobilisation in Ukraine, what exactly is Russia demanding?", "description"),  # no "when" asked
     ("On what calendar date did the two sides sign the statement?", "date"),
     ("On which exact day was the deal signed?", "date"),
     ("How quickly were the 150,000 tickets for the concerts snapped up?", "duration"),  # "within 50 minutes"
@@ -610,3 +611,17 @@ def test_the_moment_a_question_is_tied_to_and_the_frame_of_how_long_are_no_focus
 def test_what_a_question_sets_aside_is_not_its_focus(question: str, aside: str | None, kept: str):
     focus = analyze(question).focus
     assert kept in focus and (aside is None or aside not in focus), focus
+
+
+@pytest.mark.parametrize("question, parts, focus", [
+    ("Roughly how many minutes were the two presidents on the line, and do all the reports put it the same way?",
+     (), ("rough", "minut", "two", "presid", "line")),
+    ("Is Putin interested in a deal? Do the reports see it the same way?", (), ("interest", "deal")),
+    ("What length do the various reports give for the phone conversation?", (), ("length", "phone", "convers")),
+    ("Do the accounts match on what Putin agreed to stop attacking?", (), ("agre", "stop", "attack")),
+    # (an article the question names is no question about the sources)
+    ("Who wrote the Bloomberg article headlined 'Putin agrees to limit attacks'?", (), ("write", "headlin", "agre", "limit", "attack")),
+])
+def test_what_a_question_asks_of_the_sources_is_neither_a_part_nor_its_focus(question: str, parts: tuple, focus: tuple):
+    profile = analyze(question)
+    assert (profile.parts, profile.focus) == (parts, focus)
