@@ -896,7 +896,7 @@ def _moved(text: str) -> set[str]:
 
 # Words news writing uses for one and the same event or thing.
 _SAME_THING = tuple(frozenset(terms(group)) for group in (
-    "call phone conversation", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
+    "call phone conversation spoke", "truce ceasefire cease-fire armistice", "aid assistance", "election vote poll",
     "talks meeting summit negotiations", "film movie", "company firm", "jail prison", "sacked fired dismissed",
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",

@@ -769,6 +769,11 @@ def test_another_account_is_a_side_of_a_disagreement_never_the_answer(news_pipel
     alone = read(question, [passage("c3", "c.txt", "The presidents of Arland and Belmark spoke by phone."),
                             replace(other, side_only=True)])
     assert alone.abstained, alone.text
+    # a source that says how long they "spoke" times the same conversation
+    spoke = passage("c4", "d.txt", "Arland and Belmark officials said the leaders spoke for more than an hour.")
+    three = read(analyze("How long was the conversation between the presidents of Arland and Belmark?"),
+                 [top, replace(other, side_only=True), replace(spoke, side_only=True)])
+    assert "more than an hour" in three.text and "40 minutes" in three.text, three.text
 
 
 def test_a_conflict_side_is_about_the_same_event(tmp_path: Path, embedder):
