@@ -143,6 +143,13 @@ CAPITAL_METONYMS = frozenset(
 )
 
 
+# A country's capitals, as a question may name its government ("a common position on Tehran" is one on Iran).
+_CAPITALS = {country: frozenset(terms(capitals)) for country, capitals in (
+    (terms(c)[0], caps) for c, caps in (
+        ("Russia", "Moscow Kremlin"), ("Ukraine", "Kyiv Kiev"), ("Iran", "Tehran"), ("China", "Beijing"), ("France", "Paris"),
+        ("Germany", "Berlin"), ("Japan", "Tokyo"), ("India", "Delhi"), ("Turkey", "Ankara"), ("Israel", "Jerusalem")))}
+
+
 @dataclass(frozen=True)
 class Candidate:
     passage: int  # 1-based position in the passage list
@@ -629,6 +636,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 continue  # instructions planted in an article (and what they introduce) are not facts to quote
             # a "call for" a halt is a demand, not the phone call asked about (unless a demand is asked for)
             sentence_terms = set(terms(text if demand_asked else _CALL_FOR.sub(" ", text)))
+            sentence_terms |= {capital for country in sentence_terms & _CAPITALS.keys() for capital in _CAPITALS[country]}
             if named and name_terms and not name_terms & sentence_terms and _DESCRIBED_SUBJECT.match(text):
                 names_here = True  # "The actor, who was born in…" in an article on the asked actor
                 sentence_terms |= name_terms

@@ -536,6 +536,22 @@ def test_a_titled_person_is_no_organisation(text: str, expected: list[str]):
     assert [text[a:b] for a, b in _answer_spans("organisation", text, set(words(question)), extract(text))] == expected
 
 
+def test_a_capital_in_the_question_is_its_country_in_the_article():
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+
+    def coverage(text: str) -> float:
+        found = candidates(analyze("What sporting exchange did Moscow say Trump endorsed?"),
+                           [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+        return found[0].coverage
+
+    # "Russia said…" is what Moscow said, as much as "Moscow said…" is
+    assert coverage("Russia said Trump endorsed hockey matches.") == coverage("Moscow said Trump endorsed hockey matches.") > \
+        coverage("Latvia said Trump endorsed hockey matches.")
+
+
 def test_a_value_after_another_name_in_capitals_is_that_one_s():
     from rag.question import analyze
     from rag.extractive import candidates
