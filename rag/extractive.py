@@ -144,10 +144,9 @@ CAPITAL_METONYMS = frozenset(
 
 
 # A country's capitals, as a question may name its government ("a common position on Tehran" is one on Iran).
-_CAPITALS = {country: frozenset(terms(capitals)) for country, capitals in (
-    (terms(c)[0], caps) for c, caps in (
-        ("Russia", "Moscow Kremlin"), ("Ukraine", "Kyiv Kiev"), ("Iran", "Tehran"), ("China", "Beijing"), ("France", "Paris"),
-        ("Germany", "Berlin"), ("Japan", "Tokyo"), ("India", "Delhi"), ("Turkey", "Ankara"), ("Israel", "Jerusalem")))}
+_CAPITALS = {terms(country)[0]: frozenset(terms(capitals)) for country, capitals in (
+    ("Russia", "Moscow Kremlin"), ("Ukraine", "Kyiv Kiev"), ("Iran", "Tehran"), ("China", "Beijing"), ("France", "Paris"),
+    ("Germany", "Berlin"), ("Japan", "Tokyo"), ("India", "Delhi"), ("Turkey", "Ankara"), ("Israel", "Jerusalem"))}
 
 
 @dataclass(frozen=True)
@@ -307,7 +306,9 @@ _PLACE_WORDS = frozenset("in at to from near across into inside outside toward t
 
 
 # A title in a capitalised run, with a name after it: a person ("Labour MP Gordon Prentice"), not a body.
-_TITLED_PERSON = re.compile(rf"\b(?:MP|MEP|{'|'.join(w.capitalize() for w in sorted(ROLE_NOUNS | _HONORIFICS))})\.?\s+[A-Z][a-z]")
+# (Titles only: a role noun may open a title, "Star Wars", "Judge Dredd".)
+_TITLED_PERSON = re.compile(r"\b(?:MP|MEP|Mr|Mrs|Ms|Dr|Sir|Dame|President|Minister|Secretary|Chancellor|Senator|Governor"
+                            r"|Spokesman|Spokeswoman|Chairman|Leader)\.?\s+[A-Z][a-z]")
 
 
 def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Sequence[Quantity],
@@ -417,9 +418,10 @@ _HOW_MANY = re.compile(r"\bhow many ((?:(?!(?:did|does|do|is|are|was|were|has|ha
 
 
 def _counts_another(after: str, counted: set[str], question_words: set[str]) -> bool:
-    """Is the count followed (within three words) by another plural the question names, and by none of
-    the words of what it asks to count ("several hundred UK citizens" for "how many soldiers…, in case UK
-    citizens…")?"""
+    """Does the count count another thing than the question asks to count? Its own noun names another
+    ("two initiatives" for customers), or, with no noun of its own, it is followed (within three words) by
+    another plural the question names and by none of the words of what it asks to count ("several hundred
+    UK citizens" for "how many soldiers…, in case UK citizens…")."""
     # The count's own noun, of another thing than the one asked about: "two initiatives" for "how many
     # customers…?", "the six-reactor plant" for "how many people work at…?"
     own = _COUNT_NOUN.match(after)

@@ -528,6 +528,7 @@ def test_a_count_of_another_thing_the_question_names_does_not_answer():
     ("But in a written response to Labour MP Gordon Prentice.", []),  # a person with a title, not a body
     ("Prime Minister Tony Blair agreed.", []),
     ("The Labour Party said so.", ["The Labour Party"]),
+    ("He said Star Wars made the most.", ["Star Wars"]),  # a role noun opening a title is no title
 ])
 def test_a_titled_person_is_no_organisation(text: str, expected: list[str]):
     from rag.extractive import _answer_spans, extract
