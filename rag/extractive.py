@@ -529,6 +529,8 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
         (alone := _ALONE_AFTER.match(text, end)) and not set(words(alone.group(1))) & question_words))
     if not asked_places and not asked_years:
         return spans
+    if asked_places and asked_years & stated_years and not asked_places & set(words(text)):
+        return ()  # "Renault sold 2.4 million vehicles in 2004" for "…in Turkey in 2004?": the year's whole, not the place's
     kept = []
     for start, end in spans:
         after = _PLACE_AFTER.match(text, end)

@@ -565,6 +565,21 @@ def test_a_value_after_another_name_in_capitals_is_that_one_s():
     assert found[0].focus == pytest.approx(2 / 3)  # "shares" is the stock asked about, "climbed" its climb
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Renault sold more than 2.4 million vehicles in 2004.", []),  # the year's whole, not Turkey's
+    ("Renault sold 90,000 vehicles in Turkey in 2004.", ["90,000"]),
+    ("In Turkey, Renault sold 90,000 vehicles.", ["90,000"]),  # (no year stated: the article may date it)
+])
+def test_a_value_for_the_asked_year_but_not_the_asked_place_is_another_s(text: str, expected: list[str]):
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    found = candidates(analyze("How many vehicles did Renault sell in Turkey in 2004?"),
+                       [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+    assert [c.text[a:b] for c in found for a, b in c.answers] == expected
+
+
 @pytest.mark.parametrize("question, text, expected", [
     # the count's own noun says what it counts
     ("How many customers took part in BT's trials?", "BT is introducing two initiatives to help beat scams.", []),
