@@ -428,7 +428,8 @@ def _counts_another(after: str, counted: set[str], question_words: set[str]) -> 
     noun = own.group(2).lower().replace("’", "'").rstrip("'") if own else ""
     # (people are counted by any plural: "45,000 workers"; a compound, "six-reactor", counts its own noun)
     if own and noun not in _ANY_COUNTED and (own.group(1) == "-" or _plural(noun) and not counted & _ANY_COUNTED):
-        return not _alike(set(terms(noun))) & _alike(set(terms(" ".join(counted))))
+        return not (_same_things(set(terms(noun)), _COUNTED_SAME)
+                    & _same_things(set(terms(" ".join(counted))), _COUNTED_SAME))
     following = words(after)[:3]
     if any(w in counted or _same_stem(w, counted) for w in following) \
             or set(terms(" ".join(following))) & set(terms(" ".join(counted))):
@@ -442,17 +443,6 @@ def _plural(word: str) -> bool:
 
 _COUNT_NOUN = re.compile(r"(-|\s+)(?:(?:million|billion|thousand|hundred|more|new|other|extra|additional|further)\s+)*"
                          r"([a-z][a-z'’]+)")
-# Other words for what is counted ("100 troops" answers "how many soldiers…?").
-_COUNTED_ALIKE = tuple(frozenset(terms(group)) for group in (
-    "soldiers troops forces", "customers subscribers users clients", "jobs posts positions staff workers employees",
-    "matches games fixtures", "songs tracks singles", "seats places tickets", "cars vehicles", "shops stores outlets",
-))
-
-
-def _alike(present: set[str]) -> set[str]:
-    return _same_things(present).union(*(group for group in _COUNTED_ALIKE if group & present))
-
-
 # Nouns that count whatever is asked about ("158 others missing"; "how many people…?" is answered by "45,000
 # workers") or count no thing ("three times").
 _ANY_COUNTED = frozenset("others people persons times".split())
@@ -921,9 +911,17 @@ _CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+for\b(?!\s+(?:about|around|roughl
                        r"|one|two|three|four|five|six|seven|eight|nine|ten)\b)", re.I)
 
 
-def _same_things(present: set[str]) -> set[str]:
+# For what a count counts (_counts_another), the words of _SAME_THING and more ("100 troops" answers "how many
+# soldiers…?"): kept out of _SAME_THING, where "seats places tickets" would widen focus matching everywhere.
+_COUNTED_SAME = _SAME_THING + tuple(frozenset(terms(group)) for group in (
+    "soldiers troops forces", "customers subscribers users clients", "jobs posts positions staff workers employees",
+    "matches games fixtures", "songs tracks singles", "seats places tickets", "cars vehicles", "shops stores outlets",
+))
+
+
+def _same_things(present: set[str], groups: tuple[frozenset[str], ...] = _SAME_THING) -> set[str]:
     """``present`` with the other words for each thing it names ("talks": also "negotiations")."""
-    return present.union(*(group for group in _SAME_THING if group & present))
+    return present.union(*(group for group in groups if group & present))
 
 
 def _mentions(term: str, present: set[str]) -> bool:
