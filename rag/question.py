@@ -75,6 +75,9 @@ _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years)"
 _SIZE_OF = r"(?:(?:is|was|were|are|will be|would be|could be) )?(?:(?:a|an|the|its|his|her|their) )?(?:[\w'’-]+ ){0,2}?"
 _SUMS = "profit|loss|revenue|turnover|debt|deficit|fine|bill|sum|payout|price|cost|loan|bid|offer|grant|budget"
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rule)) for kind, rule in (
+    # A question that opens on "why" asks a reason, whatever its clauses ask of other things ("Why did the
+    # official who briefed Bloomberg on how fast a truce could take effect ask not to be named?")
+    ("reason", r"^(?:and |but |so )?why\b"),
     ("duration", rf"\bhow long\b(?!\s+ago)|\b(?:how much|what amount of) time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
                  rf"|\bwhat (?:length|period)\b"
                  # a race's time: how long it took ("What time did the relay squad run?"), not the time of day

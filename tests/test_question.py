@@ -171,6 +171,9 @@ ANSWER_TYPE_CASES = [
     ("How many years ago did the factory close?", "date"),
     # reason
     ("Why did Putin reject a full ceasefire?", "reason"),
+    # a clause of a why-question asks no quantity of its own
+    ("Why did the official who briefed Bloomberg on how fast a truce could take effect ask not to be named?", "reason"),
+    ("Why has the company said how many jobs it will cut?", "reason"),
     ("Why were flights cancelled at Heathrow on Friday?", "reason"),
     ("What caused the power cut across Spain and Portugal?", "reason"),
     ("For what reason was the match abandoned?", "reason"),
