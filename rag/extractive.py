@@ -471,6 +471,7 @@ def _after_title(start: int, end: int, text: str) -> int:
 
 _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
 _ALONE_AFTER = re.compile(r"\)?(?:\s*\([^()]*\))?[^,;:.()]{0,40}?\bin\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+alone\b")
@@ -512,6 +513,10 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
     asked_years, asked_places, question_words = asked
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
+        return ()
+    # the same for a day of the week: "rose 3.8% to 1,088 pence on Tuesday" is not Thursday's close
+    asked_days, stated_days = _WEEKDAY.findall(" ".join(question_words)), set(_WEEKDAY.findall(text.lower()))
+    if asked_days and stated_days and not stated_days.intersection(asked_days):
         return ()
     # "$305m at the box office in the US alone": one place's part, not the figure asked for (unless that
     # place is asked about)
@@ -903,6 +908,7 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",
     "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract", "shares stock",
+    "finish close",
 ))
 
 

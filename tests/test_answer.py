@@ -580,6 +580,23 @@ def test_a_value_for_the_asked_year_but_not_the_asked_place_is_another_s(text: s
     assert [c.text[a:b] for c in found for a, b in c.answers] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Shares in Cairn Energy rose 3.8% to 1,088 pence on Tuesday.", []),  # another day's price
+    ("Cairn's shares closed up 64 pence, or 6%, at 1130p on Thursday.", ["64 pence", "1130p"]),
+    ("Cairn's shares closed at 1130p.", ["1130p"]),  # (no day stated: the article may date it)
+])
+def test_a_value_of_another_weekday_is_not_the_asked_day_s(text: str, expected: list[str]):
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    found = candidates(analyze("At what price did Cairn Energy's shares finish on Thursday?"),
+                       [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+    assert [c.text[a:b] for c in found for a, b in c.answers if "%" not in c.text[a:b]] == expected
+    if expected:
+        assert found[0].focus > 0.5  # the shares "closed": where they finished
+
+
 @pytest.mark.parametrize("question, text, expected", [
     # the count's own noun says what it counts
     ("How many customers took part in BT's trials?", "BT is introducing two initiatives to help beat scams.", []),
