@@ -34,12 +34,13 @@ _DAYS = "|".join(DAYS)
 _DAY_OF_MONTH = rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b)"
 # A number that is part of a name or a rank, not a count: "Windows 95, 98", "PlayStation 2", "Radio 4" (a
 # capitalised word inside the sentence, then the number or a list of them), "number one", "No 10", a
-# "top 10" hit; "one" standing for a noun ("a complex and emotive one."), and one among many ("one of the
-# world's largest steel producers").
+# "top 10" hit; "one" standing for a noun ("a complex and emotive one.", "a commercial one due to…"), and one
+# among many ("one of the world's largest steel producers").
 _NAMED_NUMBER = re.compile(r"(?<=[a-z\d,]\s)[A-Z][a-zA-Z]+\s+(\d{1,3}(?:(?:,\s+|\s+(?:and|or)\s+)\d{1,3}\b)*)\b"
                            r"(?!\s*(?:%|per\b|million|billion|bn\b|m\b|[,.]\d))"
                            r"|\b(?i:number|no\.?|top)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b"
-                           r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)(?=\s*[.,;:!?)]|$)"
+                           r"|\b(?:an?|the|this|that|another)\s+(?:[\w\"“”’-]+\s+){0,3}?(one)"
+                           r"(?=\s*[.,;:!?)]|$|\s+(?:due|because|for|that|which|who|with|than|in|on|at)\b)"
                            r"|\b(?i:(one)\s+of)\b")
 _NUMBER_WORDS = "|".join([*(w for w in NUMBER_WORDS if w != "half"), "dozens", "hundreds", "thousands", "millions"])
 # A share written in words ("three-quarters", "two thirds", "a fifth"): a proportion, not a count.
@@ -441,7 +442,7 @@ def _plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
-_COUNT_NOUN = re.compile(r"(-|\s+)(?:(?:million|billion|thousand|hundred|more|new|other|extra|additional|further)\s+)*"
+_COUNT_NOUN = re.compile(r"(-|\s+)(?:(?:million|billion|thousand|hundred|more|new|other|extra|additional|further|[a-z]+ly)\s+)*"
                          r"([a-z][a-z'’]+)")
 # Nouns that count whatever is asked about ("158 others missing"; "how many people…?" is answered by "45,000
 # workers") or count no thing ("three times").
@@ -922,6 +923,7 @@ _CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+for\b(?!\s+(?:about|around|roughl
 _COUNTED_SAME = _SAME_THING + tuple(frozenset(terms(group)) for group in (
     "soldiers troops forces", "customers subscribers users clients", "jobs posts positions staff workers employees",
     "matches games fixtures", "songs tracks singles", "seats places tickets", "cars vehicles", "shops stores outlets",
+    "flights journeys trips",
 ))
 
 

@@ -603,11 +603,16 @@ def test_a_value_of_another_weekday_is_not_the_asked_day_s(text: str, expected: 
     ("How many people work at the nuclear power plant?", "The six-reactor plant is Europe's largest.", []),
     ("How many matches did Putin propose?", "Putin's idea is to organize matches between players in the two countries' leagues.", []),
     ("How many episodes will the show run to?", "The show attracted 17 million viewers at its peak.", []),
+    ("How many passengers does BA carry?", "BA runs three weekly journeys to Riyadh.", []),  # (past "weekly" to its noun)
+    # "one" standing for a noun is no count
+    ("How many routes did BA cut?", "The airline said the decision was a commercial one due to falling demand.", []),
+    ("How many routes did BA cut?", "BA cut one route and kept the other one in service.", ["one"]),
     # the same thing in other words, or a noun that counts whatever is asked
     ("How many soldiers are on standby?", "Some 100 troops have been put on standby.", ["100"]),
     ("How many people does Mittal employ?", "It could cut up to 45,000 jobs.", ["45,000"]),
     ("How many Britons died?", "41 Britons died, with 158 others missing.", ["41", "158"]),
     ("How many new subscribers did Orange gain?", "Orange added more than five million new customers in 2004.", ["five", "million"]),
+    ("How many flights a week does BA run to Riyadh?", "BA runs three weekly journeys to Riyadh.", ["three"]),
 ])
 def test_a_count_of_another_noun_does_not_answer(question: str, text: str, expected: list[str]):
     from rag.question import analyze
