@@ -802,6 +802,8 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
     limit = cfg.statement_words if profile.answer_type in STATEMENT_TYPES else cfg.lead_words
     if len(text.split()) <= limit and (not c.answers or profile.answer_type in STATEMENT_TYPES):
         return text
+    if profile.answer_type in ENTITY_TYPES and len(c.answers) > 1:
+        c = replace(c, answers=_listed(c.answers, text))  # "David Bailey, Rankin and Nan Goldin": one answer
     span = _window(text, c, profile, cfg, _CLAUSE)
     if c.answers and len(span.split()) > cfg.lead_words:
         at = text.find(span)
@@ -817,6 +819,22 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
     if len(span.split()) > cfg.lead_words and not c.answers:
         return text
     return span
+
+
+# What joins the names of a list: "David Bailey, Rankin and Nan Goldin" (a one-word name between two spans).
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?:\s*,\s*(?:and\s+)?|\s+and\s+))*")
+
+
+def _listed(answers: tuple[tuple[int, int], ...], text: str) -> tuple[tuple[int, int], ...]:
+    """``answers`` with the names of one list joined into one span, so that a cut at a comma keeps the
+    list whole."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(answers):
+        if merged and _LIST_GAP.fullmatch(text, merged[-1][1], start):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def _window(text: str, c: Candidate, profile: QuestionProfile, cfg: ReaderSettings, cut: re.Pattern[str]) -> str:

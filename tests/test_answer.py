@@ -1211,6 +1211,21 @@ def test_a_who_question_is_answered_in_other_words_by_a_sentence_naming_someone_
     assert "Oskar Lindqvist" in answer.text, (answer.text, answer.flags)
 
 
+def test_an_answer_span_keeps_a_list_of_names_whole():
+    from rag.config import ReaderSettings
+    from rag.extractive import Candidate, _answer_spans, lead_span
+    from rag.quantities import extract
+    from rag.question import analyze
+    from rag.text import words
+
+    profile = analyze("Which photographers are taking part in the exhibition?")
+    text = ("The exhibition, Fonetography, will feature images taken by photographers David Bailey, Rankin and Nan "
+            "Goldin, and artists Sir Peter Blake, Tracey Emin and Jack Vettriano.")
+    answers = _answer_spans("person", text, set(words(profile.standalone)), extract(text))
+    span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+    assert span.endswith("David Bailey, Rankin and Nan Goldin"), span  # the photographers, not the artists
+
+
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     from rag.config import ReaderSettings
     from rag.extractive import Candidate, _answer_spans, lead_span
