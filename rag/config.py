@@ -64,6 +64,8 @@ class ReaderSettings(BaseModel):
     min_context: float = Field(0.3, ge=0, le=1, description="Share of the conversation's terms a follow-up's answer passage must hold.")
     followup_context: float = Field(0.6, ge=0, le=1.01, description="Share of the conversation's terms in a passage at which a sentence in it stating a new value of the asked kind (someone, somewhere, a date, a figure) answers a typed follow-up without its focus words (above 1: off).")
     entity_similarity: float = Field(0.55, ge=0, le=1.01, description="Similarity to a who/which/where question at which a sentence naming someone (something, somewhere) new answers it without the question's focus words (above 1: off).")
+    value_similarity: float = Field(0.6, ge=0, le=1.01, description="Similarity to a how-often / how-far-did-it-move / what-share question at which a sentence stating such a value answers it without the question's focus words, given value_coverage (above 1: off).")
+    value_coverage: float = Field(0.3, ge=0, le=1, description="Share of the question's terms (names included) such a sentence needs.")
     name_coverage: float = Field(0.6, ge=0, le=1.1, description="Share of the question's terms (names included) that stands in for its focus words (above 1: off).")
     name_similarity: float = Field(0.5, ge=0, le=1, description="Similarity that a sentence passing name_coverage must also reach.")
     speaker_topic: float = Field(0.5, ge=0, le=1, description="Share of the focus terms a passage needs for the asked speaker's words in it to answer a how-did-X-react question.")

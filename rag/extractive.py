@@ -750,6 +750,12 @@ def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: 
     return rescored
 
 
+# Values of a form news text rarely states in passing: how often ("every 10 seconds", "six to 10 times a year"),
+# how far something moved ("sank 14.87%"), a share. A sentence on the question's subject that states one and
+# paraphrases the question answers it without its focus words (a count or a sum of money, stated everywhere, does not).
+_TELLING_VALUES = frozenset({"frequency", "amount", "percent"})
+
+
 def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str = "", followup: bool = False) -> bool:
     """Evidence that the sentence states the asked attribute of the asked subject."""
     if not c.named or c.similarity is None:
@@ -771,7 +777,10 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
     # About what is asked: its focus words, a paraphrase of the question, or, when the question is
     # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.
     about_focus = (c.focus >= cfg.min_focus or c.similarity >= cfg.min_similarity
-                   or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity))
+                   or (c.coverage >= cfg.name_coverage and c.similarity >= cfg.name_similarity)
+                   # "How often is someone getting broadband?": "every 10 seconds", said of the subject in a paraphrase
+                   or (kind in _TELLING_VALUES and c.typed and c.coverage >= cfg.value_coverage
+                       and c.similarity >= cfg.value_similarity))
     return about_focus and c.evidence >= cfg.min_evidence and c.context >= cfg.min_context
 
 

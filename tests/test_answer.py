@@ -1801,3 +1801,20 @@ def test_a_figure_the_question_qualifies_its_subject_by_is_not_the_answer(tmp_pa
         "rail.txt": "Rail fares rise\n\nRail fares in Britain will rise by 4% in January, the operators said on Monday.\n"})
     answer = pipeline.ask("How much extra money a year would the Lib Dems' tax on earnings over £100,000 bring in?")
     assert not answer.conflicts and "more than £100,000" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("kind, similarity, expected", [
+    ("frequency", 0.62, True),  # "One person in the UK is joining the internet's fast lane every 10 seconds"
+    ("amount", 0.62, True),  # "Shares in Krispy Kreme sank 14.87%" for "How badly were the shares hit?"
+    ("count", 0.62, False),  # counts are stated everywhere: a paraphrase with no focus word is not enough
+    ("money", 0.62, False),
+    ("frequency", 0.5, False),  # and it must paraphrase the question
+])
+def test_a_telling_value_in_a_paraphrase_answers_without_focus_words(kind: str, similarity: float, expected: bool):
+    from rag.config import ReaderSettings
+    from rag.extractive import Candidate, _answers_it
+
+    text = "One person in the UK is joining the internet's fast lane every 10 seconds, according to BT."
+    c = Candidate(1, "d", text, 0, 1.0, coverage=0.36, focus=0.0, named=True, context=1.0,
+                  answers=((63, 79),), similarity=similarity)
+    assert _answers_it(c, True, ReaderSettings(), kind) is expected
