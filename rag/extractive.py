@@ -130,7 +130,8 @@ _QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money"
 _REFERS_TO_BEFORE = re.compile(r"(?:That|This|It)\s+(?:is|was|appeared|appears|seemed|seems|means|meant|refers|referred)\b")
 # A sentence that goes on about a thing the one before named: "The attack made…", "This inquiry…".
 _GOES_ON = re.compile(r"(?:The|This|That|These|Those)\s+([a-z][\w-]+)\b")
-_CLAUSE = re.compile(r"\s*[,;:—–][”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
+# (not the comma of a figure: "11,488.76")
+_CLAUSE = re.compile(r"\s*(?:[;:—–]|,(?!\d)|(?<!\d),)[”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
 _SUBCLAUSE = re.compile(r"\s+(?=(?:and|that|as well as|after|before|when|with|because|since|so)\s)")
 _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)

@@ -1251,6 +1251,10 @@ def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
 
     text = "They promised a “full ceasefire and permanent peace,” the White House said in a statement afterward."
     assert [text[a:b] for a, b in _clauses(text)][-1] == "the White House said in a statement afterward."
+    # A figure's thousands comma is no clause break ("down 2.1% at 1." was an answer).
+    text = "By Monday's close, the Jakarta Stock Exchange was down 2.1% at 1,011.15, its lowest since May."
+    assert [text[a:b] for a, b in _clauses(text)] == ["By Monday's close", "the Jakarta Stock Exchange was down 2.1% at 1,011.15",
+                                                      "its lowest since May."]
 
 
 def test_when_will_is_not_answered_by_when_it_happened(tmp_path: Path, embedder):
