@@ -209,7 +209,7 @@ def _is_demonym_of(word: str, country: str) -> bool:
 
 # Nationalities (and countries) that articles name in a form sharing no stem with them ("American": "the U.S.").
 _NATION_OF = {nationality: re.compile(pattern) for nationality, pattern in {
-    "american": r"\bU\.?S\.?(?:A\.?)?(?=\W)|\bAmerica\b|\bWashington\b", "british": r"\bU\.?K\.?(?=\W)|\bBritain\b|\bLondon\b",
+    "american": r"\bU\.?S\.?(?:A\.?)?(?=\W)|\bAmerica\b|\bUnited States\b|\bWashington\b", "british": r"\bU\.?K\.?(?=\W)|\bBritain\b|\bLondon\b",
     # and countries known by their initials ("Britain": "the UK")
     "america": r"\bU\.?S\.?(?:A\.?)?(?=\W)|\bAmerican\b|\bUnited States\b", "britain": r"\bU\.?K\.?(?=\W)|\bBritish\b|\bUnited Kingdom\b",
     "french": r"\bFrance\b|\bParis\b", "dutch": r"\bNetherlands\b|\bHolland\b|\bAmsterdam\b", "swiss": r"\bSwitzerland\b",

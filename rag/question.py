@@ -322,8 +322,16 @@ class QuestionProfile:
                     and not (i > 0 and adjacent(names[i - 1], names[i]))
                     and not (i + 2 < len(names) and adjacent(names[i + 1], names[i + 2])))
 
+        def office(name: str) -> bool:  # "the American and Russian presidents": people the article names otherwise
+            return re.search(rf"\b{re.escape(name)}\s+(?:and\s+[A-Z][\w'-]*\s+)?(?:{_ROLES})s?\b", text) is not None \
+                and _NATIONALITY.search(name) is not None
+
         # (not a day or a month: "Tuesday's call" is the call an article may date otherwise, "last week")
-        return tuple(n for i, n in enumerate(self.names) if not forename(i) and n.lower() not in _CALENDAR_NAMES)
+        return tuple(n for i, n in enumerate(self.names)
+                     if not forename(i) and n.lower() not in _CALENDAR_NAMES and not office(n))
+
+
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ish|ese|ch|i)$")  # "Russian", "British", "Chinese", "French", "Israeli"
 
 
 DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()

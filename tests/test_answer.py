@@ -659,6 +659,7 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     assert names_missing_from(["French"], [passage("Officials in Paris welcomed the deal.")]) == []
     # a plural, and a country known by its initials
     assert names_missing_from(["Americans"], [talks]) == []
+    assert names_missing_from(["American"], [passage("The United States will resume military aid.")]) == []
     assert names_missing_from(["Britain"], [passage("The console costs £99 in the UK.")]) == []
     # A nationality the articles do not name by any form is still missing ("US" inside a word is not the U.S.).
     assert names_missing_from(["French", "Canadian"], [passage("The USB stick holds the plans.")]) == ["French", "Canadian"]

@@ -536,6 +536,10 @@ def test_a_hyphenated_referent_gives_one_name_a_word_as_the_question_s_own_names
     # A day or a month is a time an article may tell otherwise ("last week"), not a name it must hold; May may be a name.
     ("What did Putin tell Trump in Tuesday's call in March?", ("Putin", "Trump")),
     ("What did May tell Blair?", ("May", "Blair")),
+    # A nationality naming an office's holder ("the American and Russian presidents"): the article names the person.
+    ("How long did the American and Russian presidents talk on Tuesday?", ()),
+    ("What did the Russian leader demand?", ()),
+    ("Which American company bought Reebok?", ("American", "Reebok")),  # (a company's nationality is asked)
 ])
 def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, required: tuple[str, ...]):
     # Later mentions drop the forename ("Mr Negroponte"): passages are about the person with it.
