@@ -368,6 +368,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
             continue  # "BBC Sport": an acronym heads an organisation's name; "Last April": a time, not a person
         if kind == "person" and _BEFORE_A_NAME.match(text, end):
             continue  # "Double Olympic champion Kelly Holmes", "Former Southampton manager…": words before a name
+        if kind == "person" and _A_PEOPLE.search(found):
+            continue  # "Dominica's Carib Indians", "the Americans": a people, not the person asked for
         if kind == "person" and set(words(found)) & {n.lower() for n in names}:
             continue  # "Vladimir V. Putin" when the question names Putin: the same person, not an answer
         if kind == "place" and len(new) < len(span_words):
@@ -408,6 +410,9 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
     return tuple(spans)
 
 
+# A nation's or a tribe's people, named in the plural ("Indians", "Europeans", "Americans", "Britons"; not
+# "Evans" or "Williams").
+_A_PEOPLE = re.compile(r"[A-Z][a-z]+(?:ians|eans|cans|Britons|Germans)$")
 _TITLE_WORDS = _DESCRIBING | _TITLES
 _NOT_OPPONENTS = _TITLE_WORDS | _HONORIFICS  # "against President…": a title, not the side faced
 # A range of numbers, "100-120 UK troops" (not a score: "won 3-1", "a 6-4 set", "112-98").

@@ -638,6 +638,19 @@ def test_an_opponent_may_be_named_in_one_word(question, text, expected):
     assert [text[a:b] for a, b in _answer_spans("person", text, set(words(question)), [])] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Plans to portray Dominica's Carib Indians as cannibals have been criticised.", []),  # a people, not a person
+    ("The film, backed by Native Americans, starts shooting in May.", []),
+    ("Gore Verbinski returns to direct, with Lee Evans and Rowan Williams in the cast.",
+     ["Gore Verbinski", "Lee Evans", "Rowan Williams"]),  # (surnames ending in -s are names)
+])
+def test_a_people_named_in_the_plural_is_no_person(text, expected):
+    from rag.extractive import _answer_spans
+    from rag.text import words
+    question = "Who is directing the sequel?"
+    assert [text[a:b] for a, b in _answer_spans("person", text, set(words(question)), [])] == expected
+
+
 def test_a_capitalised_word_opening_a_sentence_does_not_start_a_person_s_name():
     from rag.extractive import _answer_spans
 
