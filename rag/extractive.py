@@ -292,9 +292,15 @@ _HONORIFIC = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _HONORIFICS)}|
 
 
 def people_in(passages: Sequence[Passage]) -> frozenset[str]:
-    """Lower-cased names the passages give a person's title ("Mr Putin", "President Trump"): in an
-    answer to "which company/team/film", they are people, not the thing asked for."""
-    return frozenset(w for p in passages for m in _HONORIFIC.finditer(p.text) for w in words(m.group(1)))
+    """Lower-cased names the passages give a person's title ("Mr Putin", "President Trump"), or speak of
+    as "he" or "she": in an answer to "which company/team/film", they are people, not the thing asked for."""
+    return frozenset(w for p in passages for pattern in (_HONORIFIC, _HE_OR_SHE) for m in pattern.finditer(p.text)
+                     for w in words(m.group(1)))
+
+
+# A name whose words (or age) make it a person's: "Dipo Alli says he has received an offer", "Jones, 31, said…".
+_HE_OR_SHE = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)(?:\s+(?:says|said|added|believes|insists|insisted|told \w+)"
+                        r"\s+(?:he|she)\b|,\s+\d{1,2},)")
 
 
 # How an age is written: "the 23-year-old", "aged 23", "Jones, 31,".

@@ -1337,6 +1337,18 @@ def test_a_titled_person_does_not_answer_which_company(tmp_path: Path, embedder)
     assert "Bullfrog Studios" in found, found
 
 
+@pytest.mark.parametrize("text, person", [
+    ("Dipo Alli says he has received an offer for Tindall which dwarfs Bath's deal.", "alli"),
+    ("Anna Kowal, 31, told reporters the club had called.", "kowal"),
+    ("Bath Rugby said it had received an offer.", None),  # "it": a body
+])
+def test_a_name_spoken_of_as_he_or_she_is_a_person(text: str, person: str | None):
+    from rag.extractive import people_in
+    from rag.retrieval import Passage
+    people = people_in([Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))])
+    assert (person in people) if person else not people
+
+
 def test_a_role_answer_is_the_name_with_its_description(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"talks.txt": (
         "Harbour talks stall\n\n\"The port's goal is to win better terms before the vote,\" said Ana Ribeiro, a former "
