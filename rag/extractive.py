@@ -606,6 +606,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     # unknown name. (Once per article, not per passage.)
     demand_asked = bool(_CALL_FOR.search(profile.standalone))
     ordinals = _ordinals(profile.standalone)
+    periods = _periods(profile.standalone)
     asked_kind = _asked_institution(profile.standalone)
     qualifiers = _qualifying_figures(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
@@ -656,6 +657,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 continue  # states the start when the end is asked (or the reverse)
             if ordinals and _another_of(ordinals, text):
                 continue  # "the final of the first series" when the second series is asked about
+            if periods and (stated := _periods(text)) and not stated & periods:
+                continue  # "at least once a month" when "at least once a week" is asked about
             sentence_terms |= _moved(text)
             # "those negotiations" are the "talks" of the article, "the call" its "conversation"
             said = _same_things(sentence_terms)
@@ -766,6 +769,14 @@ def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: 
 # how far something moved ("sank 14.87%"), a share. A sentence on the question's subject that states one and
 # paraphrases the question answers it without its focus words (a count or a sum of money, stated everywhere, does not).
 _TELLING_VALUES = frozenset({"frequency", "amount", "percent"})
+
+
+# How often, by the period: "once a week", "twice a year", "three times per month".
+_PER_PERIOD = re.compile(r"\b(?:once|twice|\w+\s+times)\s+(?:a|an|per|each|every)\s+(day|week|fortnight|month|quarter|year)\b", re.I)
+
+
+def _periods(text: str) -> set[str]:
+    return {m.group(1).lower() for m in _PER_PERIOD.finditer(text)}
 
 
 def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str = "", followup: bool = False) -> bool:

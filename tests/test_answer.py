@@ -581,6 +581,21 @@ def test_a_value_for_the_asked_year_but_not_the_asked_place_is_another_s(text: s
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("Now 45% of the people questioned use their camera phone at least once a month.", []),  # another period
+    ("Now 25% of the people questioned use their camera phone at least once a week.", ["25%"]),
+    ("Now 25% of the people questioned use their camera phone.", ["25%"]),
+])
+def test_a_share_for_another_period_is_not_the_asked_one_s(text: str, expected: list[str]):
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    found = candidates(analyze("What share of the people surveyed use their camera phone at least once a week?"),
+                       [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+    assert [c.text[a:b] for c in found for a, b in c.answers] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("Shares in Cairn Energy rose 3.8% to 1,088 pence on Tuesday.", []),  # another day's price
     ("Cairn's shares closed up 64 pence, or 6%, at 1130p on Thursday.", ["64 pence", "1130p"]),
     ("Cairn's shares closed at 1130p.", ["1130p"]),  # (no day stated: the article may date it)
