@@ -959,7 +959,7 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",
     "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract", "shares stock",
-    "finish close",
+    "finish close", "customers subscribers", "seats tickets",
 ))
 
 
@@ -969,7 +969,7 @@ _CALL_FOR = re.compile(r"\bcall(?:s|ed|ing)?\s+for\b(?!\s+(?:about|around|roughl
 
 
 # For what a count counts (_counts_another), the words of _SAME_THING and more ("100 troops" answers "how many
-# soldiers…?"): kept out of _SAME_THING, where "seats places tickets" would widen focus matching everywhere.
+# soldiers…?"): kept out of _SAME_THING, where "places" or "users" would widen focus matching everywhere.
 _COUNTED_SAME = _SAME_THING + tuple(frozenset(terms(group)) for group in (
     "soldiers troops forces", "customers subscribers users clients", "jobs posts positions staff workers employees",
     "matches games fixtures", "songs tracks singles", "seats places tickets", "cars vehicles", "shops stores outlets",

@@ -580,6 +580,19 @@ def test_a_value_for_the_asked_year_but_not_the_asked_place_is_another_s(text: s
     assert [c.text[a:b] for c in found for a, b in c.answers] == expected
 
 
+@pytest.mark.parametrize("question, text, focus", [
+    ("How many seats had been sold for the show?", "A spokesman said more than 5,500 tickets had been sold so far.", 2 / 3),
+    ("By how many subscribers did the business shrink?", "It suffered a net loss of more than 58,000 customers in January.", 1 / 3),
+])
+def test_another_word_for_the_counted_thing_is_on_the_focus(question: str, text: str, focus: float):
+    from rag.question import analyze
+    from rag.extractive import candidates
+    from rag.config import ReaderSettings
+    from rag.retrieval import Passage
+    found = candidates(analyze(question), [Passage("c1", "a.txt", "a.txt", "T", "", text, 0, len(text))], None, ReaderSettings())
+    assert found[0].focus == pytest.approx(focus, abs=0.01)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Now 45% of the people questioned use their camera phone at least once a month.", []),  # another period
     ("Now 25% of the people questioned use their camera phone at least once a week.", ["25%"]),
