@@ -93,7 +93,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
                r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,8}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
-               r"|add|put on|shed|slide|slid|sink|sank)"
+               r"|add|put on|shed|slide|slid|sink|sank|go up|gone up|went up|go down|gone down|went down)"
                # a size or a fall asked as a magnitude: "How big a stake did Fosters take?" (18.8%), "How big is the
                # fraud?" ($2.7bn), "How sharply had the economy shrunk?"; not "how big a threat", nor a sum of
                # money the money rule below types

@@ -44,6 +44,7 @@ ANSWER_TYPE_CASES = [
     ("By how much did shares rise on Monday?", "amount"),
     ("How much did the town's electoral roll shrink in a year?", "amount"),  # a change, not a price
     ("How much did France's economy expand over 2004?", "amount"),
+    ("How much have oil prices gone up since the start of the year?", "amount"),  # ("60%": not a sum of money)
     # the asked thing described by a few words first ("which American city", "which Californian games company")
     ("In which American city would the new soap be set?", "place"),
     ("Which Californian video games company is on the takeover list?", "organisation"),
