@@ -291,16 +291,16 @@ _HONORIFIC = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _HONORIFICS)}|
                         r"|Mayor|King|Queen|Prince|Princess|Pope|Judge|Captain|Coach|Rev)\.?\s+([A-Z][\w'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+)*)")
 
 
+# A name whose words (or age) make it a person's: "Dipo Alli says he has received an offer", "Jones, 31, said…".
+_HE_OR_SHE = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)(?:\s+(?:says|said|added|believes|insists|insisted|told \w+)"
+                        r"\s+(?:he|she)\b|,\s+\d{1,2},)")
+
+
 def people_in(passages: Sequence[Passage]) -> frozenset[str]:
     """Lower-cased names the passages give a person's title ("Mr Putin", "President Trump"), or speak of
     as "he" or "she": in an answer to "which company/team/film", they are people, not the thing asked for."""
     return frozenset(w for p in passages for pattern in (_HONORIFIC, _HE_OR_SHE) for m in pattern.finditer(p.text)
                      for w in words(m.group(1)))
-
-
-# A name whose words (or age) make it a person's: "Dipo Alli says he has received an offer", "Jones, 31, said…".
-_HE_OR_SHE = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)(?:\s+(?:says|said|added|believes|insists|insisted|told \w+)"
-                        r"\s+(?:he|she)\b|,\s+\d{1,2},)")
 
 
 # How an age is written: "the 23-year-old", "aged 23", "Jones, 31,".
@@ -484,7 +484,7 @@ def _after_title(start: int, end: int, text: str) -> int:
 
 _MEASURED = frozenset({"count", "money", "amount", "percent", "duration", "speed", "frequency", "score"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_WEEKDAY = re.compile(rf"\b({_DAYS})\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
 _ALONE_AFTER = re.compile(r"\)?(?:\s*\([^()]*\))?[^,;:.()]{0,40}?\bin\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+alone\b")
@@ -746,6 +746,15 @@ def _another_of(asked: dict[str, str], text: str) -> bool:
     return any(stem in told and ordinal not in told[stem] for stem, ordinal in asked.items())
 
 
+# How often, by the period: "once a week", "twice a year", "three times per month".
+_PER_PERIOD = re.compile(r"\b(?:once|twice|\w+\s+times)\s+(?:a|an|per|each|every)\s+(day|week|fortnight|month|quarter|year)\b", re.I)
+
+
+def _periods(text: str) -> set[str]:
+    """The periods the text counts times in ("once a week": week)."""
+    return {m.group(1).lower() for m in _PER_PERIOD.finditer(text)}
+
+
 def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: ReaderSettings, typed_kind: bool) -> list[Candidate]:
     """Add the embedding similarity of the best sentences (and of every typed one, for typed questions)."""
     if relevance is None or not ranked:
@@ -769,14 +778,6 @@ def _with_similarity(ranked: list[Candidate], relevance: Relevance | None, cfg: 
 # how far something moved ("sank 14.87%"), a share. A sentence on the question's subject that states one and
 # paraphrases the question answers it without its focus words (a count or a sum of money, stated everywhere, does not).
 _TELLING_VALUES = frozenset({"frequency", "amount", "percent"})
-
-
-# How often, by the period: "once a week", "twice a year", "three times per month".
-_PER_PERIOD = re.compile(r"\b(?:once|twice|\w+\s+times)\s+(?:a|an|per|each|every)\s+(day|week|fortnight|month|quarter|year)\b", re.I)
-
-
-def _periods(text: str) -> set[str]:
-    return {m.group(1).lower() for m in _PER_PERIOD.finditer(text)}
 
 
 def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str = "", followup: bool = False) -> bool:

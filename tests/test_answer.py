@@ -1253,40 +1253,35 @@ def test_a_who_question_is_answered_in_other_words_by_a_sentence_naming_someone_
     assert "Oskar Lindqvist" in answer.text, (answer.text, answer.flags)
 
 
-def test_an_answer_span_keeps_a_list_of_names_whole():
+def _lead_span(question: str, kind: str, text: str) -> str:
+    """The answer span the reader cuts from ``text`` for ``question``, its ``kind`` answers marked."""
     from rag.config import ReaderSettings
     from rag.extractive import Candidate, _answer_spans, lead_span
     from rag.quantities import extract
     from rag.question import analyze
     from rag.text import words
 
-    profile = analyze("Which photographers are taking part in the exhibition?")
-    text = ("The exhibition, Fonetography, will feature images taken by photographers David Bailey, Rankin and Nan "
-            "Goldin, and artists Sir Peter Blake, Tracey Emin and Jack Vettriano.")
-    answers = _answer_spans("person", text, set(words(profile.standalone)), extract(text))
-    span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+    profile = analyze(question)
+    answers = _answer_spans(kind, text, set(words(profile.standalone)), extract(text))
+    return lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+
+
+def test_an_answer_span_keeps_a_list_of_names_whole():
+    span = _lead_span("Which photographers are taking part in the exhibition?", "person",
+                      "The exhibition, Fonetography, will feature images taken by photographers David Bailey, Rankin and "
+                      "Nan Goldin, and artists Sir Peter Blake, Tracey Emin and Jack Vettriano.")
     assert span.endswith("David Bailey, Rankin and Nan Goldin"), span  # the photographers, not the artists
 
 
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
-    from rag.config import ReaderSettings
-    from rag.extractive import Candidate, _answer_spans, lead_span
-    from rag.quantities import extract
-    from rag.question import analyze
-    from rag.text import words
-
-    profile = analyze("How long was the standing ovation for the musical on its opening night?")
-    text = ("The lavish musical production, which has cost nine million pounds to bring to the stage, was given a "
-            "ten-minute standing ovation on its opening night in London, critics at the theatre said on Monday.")
-    answers = _answer_spans("duration", text, set(words(profile.standalone)), extract(text))
-    span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+    span = _lead_span("How long was the standing ovation for the musical on its opening night?", "duration",
+                      "The lavish musical production, which has cost nine million pounds to bring to the stage, was given "
+                      "a ten-minute standing ovation on its opening night in London, critics at the theatre said on Monday.")
     assert "ten-minute" in span and span.startswith("The lavish musical production"), span
     # An age between commas is not where the subject ends ("Mr Quint, | 53, | is to become…").
-    profile = analyze("Where is Dario Quint going as ambassador?")
-    text = ("Mr Quint, 53, who has served in the foreign ministry for more than twenty years, is to become the "
-            "country's next ambassador to the Republic of Norland.")
-    answers = _answer_spans("place", text, set(words(profile.standalone)), extract(text))
-    span = lead_span(Candidate(1, "d", text, 0, 1.0, 1.0, 1.0, True, 1.0, answers), profile, ReaderSettings())
+    span = _lead_span("Where is Dario Quint going as ambassador?", "place",
+                      "Mr Quint, 53, who has served in the foreign ministry for more than twenty years, is to become the "
+                      "country's next ambassador to the Republic of Norland.")
     assert span.startswith("Mr Quint") and "Norland" in span, span
     # A quote's closing mark stays with the quote: no clause starts with it.
     from rag.extractive import _clauses
