@@ -1285,6 +1285,11 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     # A sentence can answer a two-part question whole only if it answers each part.
     answers_all = set.intersection(*({c.text for c in answering} for *_, answering in read_parts)) if len(parts) > 1 else set()
     for part, kind, typed_kind, ranked, answering in read_parts:
+        if not answering and chosen:
+            # "Where and when…?": the sentence after another part's answer, on its focus, stating the asked kind
+            # ("…a concert in Copenhagen… . Denmark is holding…, with a concert at Parken stadium on 2 April.")
+            answering = [c for c in ranked if c.typed and c.focus > 0 and any(
+                c.passage == b.passage and c.index == b.index + 1 for b in chosen)][:1]
         if not answering:
             if len(kinds) > 1:
                 missing.append("no_typed_answer" if typed_kind else "low_evidence")

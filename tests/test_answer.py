@@ -1871,3 +1871,12 @@ def test_a_telling_value_in_a_paraphrase_answers_without_focus_words(kind: str, 
     c = Candidate(1, "d", text, 0, 1.0, coverage=0.36, focus=0.0, named=True, context=1.0,
                   answers=((63, 79),), similarity=similarity)
     assert _answers_it(c, True, ReaderSettings(), kind) is expected
+
+
+def test_a_two_part_question_may_be_answered_by_the_sentence_after_the_other_part_s(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"festival.txt": (
+        "Singer joins harbour celebration\n\nSwedish singer Ana Lind is to perform at a concert in Malmo to mark the "
+        "centenary of the city's harbour. The city is holding a week of celebrations of the port's long history, with "
+        "a concert at Stora Arena on 4 June. Tickets go on sale next month, and the royal family will attend.\n")})
+    answer = pipeline.ask("Where and when will Ana Lind play the concert marking the harbour's centenary?")
+    assert "Malmo" in answer.text and "4 June" in answer.text, (answer.text, answer.flags)
