@@ -537,6 +537,19 @@ def test_a_titled_person_is_no_organisation(text: str, expected: list[str]):
     assert [text[a:b] for a, b in _answer_spans("organisation", text, set(words(question)), extract(text))] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # whose the thing the question names is: "Microsoft's … Xbox" for a question about a game for the Xbox
+    ("The first game was meant to win gamers over to Microsoft's then new Xbox console.", []),
+    ("The game was made by Microsoft's Artoon studio.", ["Microsoft's Artoon"]),
+    ("It runs on Microsoft's servers.", ["Microsoft's"]),  # owns no thing the question names
+])
+def test_the_owner_of_an_asked_thing_is_not_the_organisation_asked_for(text: str, expected: list[str]):
+    from rag.extractive import _answer_spans, extract
+    from rag.text import words
+    question = "Which studio developed Blinx 2 for the Xbox?"
+    assert [text[a:b] for a, b in _answer_spans("organisation", text, set(words(question)), extract(text))] == expected
+
+
 def test_a_capital_in_the_question_is_its_country_in_the_article():
     from rag.question import analyze
     from rag.extractive import candidates

@@ -555,6 +555,10 @@ def test_a_passage_may_name_a_person_by_the_surname_alone(question: str, require
     ("How did the Harbour Party answer the charge that its poster was offensive?", ("Harbour", "Party")),
     ("What did Lindholm's chairman make of the Ostervik offer for the striker?", ("Lindholm",)),
     ("How does Ada Brandt feel about the new stadium?", ("Ada", "Brandt")),
+    # Summing up, sizing up or dismissing something is said in the speaker's words too.
+    ("How did Tory co-chairman Hal Ferris sum up the minister's record?", ("Tory", "Hal", "Ferris")),
+    ("How did Ada Brandt size up the club's chances?", ("Ada", "Brandt")),
+    ("How did the Harbour Party dismiss the poll?", ("Harbour", "Party")),
     ("Who won the vote in Paris?", ()),  # not a statement question
 ])
 def test_the_speaker_of_a_statement_question(question: str, speaker: tuple[str, ...]):
