@@ -12,19 +12,34 @@ the same space. Documents are still embedded with sentence-transformers.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    """erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), vectorised."""
-    sign = np.sign(x)
-    x = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-x * x))
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """GELU, x * Phi(x), with erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), in place on
+    float32 temporaries (this is the encoder's largest elementwise cost)."""
+    a = np.abs(x)
+    a *= 1.0 / math.sqrt(2.0)
+    t = 1.0 + 0.3275911 * a
+    np.reciprocal(t, out=t)
+    poly = t * 1.061405429
+    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += c
+        poly *= t
+    np.square(a, out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    poly *= a  # 1 - erf(|x| / sqrt 2)
+    np.subtract(1.0, poly, out=poly)
+    np.copysign(poly, x, out=poly)  # erf(x / sqrt 2)
+    poly += 1.0
+    poly *= x
+    poly *= 0.5
+    return poly
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -70,57 +85,65 @@ class NumpyMiniLM:
         weight = self._wt[name]
         return (x.reshape(-1, x.shape[-1]) @ weight).reshape(*x.shape[:-1], weight.shape[1]) + self._w(f"{name}.bias")
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Mean-pooled, normalised vectors for a padded batch (ids and mask: batch x length)."""
-        batch, n = ids.shape
+    def _forward(self, ids: np.ndarray, positions: np.ndarray, segments: np.ndarray, count: int) -> np.ndarray:
+        """Mean-pooled, normalised vectors of ``count`` texts packed into one sequence: token ``ids``,
+        each token's ``positions`` within its text and ``segments`` (which text it belongs to). A
+        token attends only to its own text's tokens, so no work goes into padding."""
         x = (
             self._w("embeddings.word_embeddings.weight")[ids]
-            + self._w("embeddings.position_embeddings.weight")[:n]
+            + self._w("embeddings.position_embeddings.weight")[positions]
             + self._w("embeddings.token_type_embeddings.weight")[0]
         )
         x = _layer_norm(x, self._w("embeddings.LayerNorm.weight"), self._w("embeddings.LayerNorm.bias"), self.eps)
-        hidden = x.shape[-1]
+        n, hidden = x.shape
         head_dim = hidden // self.heads
-        key_bias = np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)  # padding is never attended
+        # (python floats, not NumPy's float64 scalars, keep the arithmetic in float32)
+        scale = 1.0 / math.sqrt(head_dim)
+        # another text's tokens are never attended: exp(-1e9) is 0 in float32
+        own_text = np.where(segments[:, None] == segments[None, :], 0.0, -1e9).astype(np.float32)
 
         def split(t: np.ndarray) -> np.ndarray:
-            return t.reshape(batch, n, self.heads, head_dim).transpose(0, 2, 1, 3)
+            return t.reshape(n, self.heads, head_dim).transpose(1, 0, 2)
 
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
             q = split(self._dense(x, f"{p}.attention.self.query"))
             k = split(self._dense(x, f"{p}.attention.self.key"))
             v = split(self._dense(x, f"{p}.attention.self.value"))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_dim) + key_bias
+            scores = q @ k.transpose(0, 2, 1) * scale + own_text
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, n, hidden)
+            context = (scores @ v).transpose(1, 0, 2).reshape(n, hidden)
             attn = self._dense(context, f"{p}.attention.output.dense")
             x = _layer_norm(attn + x, self._w(f"{p}.attention.output.LayerNorm.weight"), self._w(f"{p}.attention.output.LayerNorm.bias"), self.eps)
             inner = self._dense(x, f"{p}.intermediate.dense")
-            inner = 0.5 * inner * (1.0 + _erf(inner / np.sqrt(2.0)))
+            inner = _gelu(inner)
             out = self._dense(inner, f"{p}.output.dense")
             x = _layer_norm(out + x, self._w(f"{p}.output.LayerNorm.weight"), self._w(f"{p}.output.LayerNorm.bias"), self.eps)
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (x * weights).sum(1) / np.maximum(weights.sum(1), 1e-9)
+        pooled = np.zeros((count, hidden), dtype=np.float32)
+        np.add.at(pooled, segments, x)
+        pooled /= np.maximum(np.bincount(segments, minlength=count), 1)[:, None].astype(np.float32)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
-    def embed_array(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Unit vectors (len(texts) x 384); texts are batched by length to keep padding small."""
+    def embed_array(self, texts: Sequence[str], pack_tokens: int = 128) -> np.ndarray:
+        """Unit vectors (len(texts) x 384). Texts are packed into sequences of up to ``pack_tokens``
+        tokens (attention costs the square of a pack's length; a longer text is a pack of its own)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        encodings = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            n = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), n), dtype=np.int64)
-            mask = np.zeros((len(chunk), n), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                ids[row, : len(encodings[i].ids)] = encodings[i].ids
-                mask[row, : len(encodings[i].ids)] = 1
-            out[chunk] = self._forward(ids, mask)
+        pack: list[int] = []
+        size = 0
+        for i in [*range(len(texts)), None]:
+            if i is None or pack and size + len(encodings[i]) > pack_tokens:
+                ids = np.concatenate([encodings[j] for j in pack]).astype(np.int64)
+                positions = np.concatenate([np.arange(len(encodings[j])) for j in pack])
+                segments = np.concatenate([np.full(len(encodings[j]), k) for k, j in enumerate(pack)])
+                out[pack] = self._forward(ids, positions, segments, len(pack))
+                pack, size = [], 0
+            if i is not None:
+                pack.append(i)
+                size += len(encodings[i])
         return out
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
