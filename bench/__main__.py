@@ -126,6 +126,14 @@ def bench_starter_ingest(results: dict, subset: int = 300) -> None:
                                  "starter_s": starter, "ratio": ours.seconds / starter}
 
 
+def _distinct_questions(n: int = 40) -> list[str]:
+    """Questions none of QUESTIONS repeats: the first ``n`` stand-alone questions of the eval's gold sets."""
+    rows = [json.loads(line) for name in ("gold.jsonl", "gold_bbc.jsonl") for line in (ROOT / "eval" / name).read_text().splitlines()
+            if line.strip()]
+    questions = [r["question"] for r in rows if not r.get("history") and r["question"] not in QUESTIONS]
+    return questions[: n // 4] + questions[-(n - n // 4):]  # a quarter on the seeds, the rest on BBC articles
+
+
 def bench_query(results: dict, index: Path) -> None:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -139,16 +147,21 @@ def bench_query(results: dict, index: Path) -> None:
 
     pipeline = Pipeline(Settings.load(index_dir=index))
     for q in QUESTIONS[:3]:
-        pipeline.ask(q)  # warm up caches and the keyword index
-    retrieve, answer = [], []
+        pipeline.ask(q)  # load the model and the keyword index
+    retrieve = []
     for _ in range(3):
         for q in QUESTIONS:
             started = time.perf_counter()
             pipeline.retriever.retrieve(q)
             retrieve.append(time.perf_counter() - started)
+    # Each question asked for the first time (a new user's case: its vector and its passages' sentence
+    # vectors are computed then), then the same questions again (everything cached).
+    first, again = [], []
+    for timings in (first, again):
+        for q in _distinct_questions():
             started = time.perf_counter()
             pipeline.ask(q)
-            answer.append(time.perf_counter() - started)
+            timings.append(time.perf_counter() - started)
     embed = HuggingFaceEmbedding(model_name=model_path(), device="cpu")
     client = chromadb.PersistentClient(path=str(index), settings=ChromaSettings(anonymized_telemetry=False))
     starter = VectorStoreIndex.from_vector_store(ChromaVectorStore(chroma_collection=client.get_collection("newsdesk")),
@@ -162,9 +175,10 @@ def bench_query(results: dict, index: Path) -> None:
             base.append(time.perf_counter() - started)
     results["query"] = {
         "retrieve_p50": p(retrieve, 0.5), "retrieve_p95": p(retrieve, 0.95),
-        "answer_p50": p(answer, 0.5), "answer_p95": p(answer, 0.95),
+        "answer_p50": p(first, 0.5), "answer_p95": p(first, 0.95), "questions": len(first),
+        "again_p50": p(again, 0.5), "again_p95": p(again, 0.95),
         "starter_p50": p(base, 0.5), "starter_p95": p(base, 0.95),
-        "ratio_retrieve": p(retrieve, 0.5) / p(base, 0.5), "ratio_answer": p(answer, 0.5) / p(base, 0.5),
+        "ratio_retrieve": p(retrieve, 0.5) / p(base, 0.5), "ratio_answer": p(first, 0.5) / p(base, 0.5),
         "chunks": pipeline.store.count(),
     }
 
@@ -294,8 +308,10 @@ def write(results: dict) -> Path:
         "", f"## Query, warm ({q['chunks']} chunks: seeds + BBC)", "",
         "| figure | p50 | p95 | baseline p50 (starter `as_retriever(similarity_top_k=5).retrieve`) | ratio | target |", "|---|---|---|---|---|---|",
         f"| retrieval alone (hybrid: dense + BM25 + fusion) | {ms(q['retrieve_p50'])} | {ms(q['retrieve_p95'])} | {ms(q['starter_p50'])} | {q['ratio_retrieve']:.2f} | |",
-        f"| `Pipeline.ask`: default retrieval (dense) + extractive answer | {ms(q['answer_p50'])} | {ms(q['answer_p95'])} | {ms(q['starter_p50'])} | {q['ratio_answer']:.2f} | "
+        f"| `Pipeline.ask`: default retrieval (dense) + extractive answer, each of {q['questions']} questions asked for the first time "
+        f"| {ms(q['answer_p50'])} | {ms(q['answer_p95'])} | {ms(q['starter_p50'])} | {q['ratio_answer']:.2f} | "
         f"p50 ≤ 50 ms: {verdict(q['answer_p50'] <= 0.05)} |",
+        f"| the same questions asked again (question and sentence vectors cached) | {ms(q['again_p50'])} | {ms(q['again_p95'])} | | | |",
         "", "## Cold start and memory", "",
         "| figure | ours | baseline | ratio | target |", "|---|---|---|---|---|",
         f"| new `rag ask` process, answer printed | {c['ours_s']:.2f} s | plain script importing sentence-transformers + chromadb + llama-index, one query: {c['natural_s']:.2f} s | "

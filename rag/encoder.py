@@ -1,12 +1,13 @@
-"""A NumPy forward pass of all-MiniLM-L6-v2 for embedding questions.
+"""A NumPy forward pass of all-MiniLM-L6-v2 for embedding questions (and the
+article sentences the reader weighs against them).
 
 Why: importing sentence-transformers costs ~9 s and torch ~2.6 s on this
 machine, which alone would blow the 3 s cold-start budget of `rag ask`. A
 question is one short sequence, so the same packaged weights (safetensors)
 run through the BERT equations in NumPy in a few milliseconds, with the
-model's own Rust tokenizer. tests/test_encoder.py checks that the vectors match
-sentence-transformers' to within 1e-5, so query and document vectors live in
-the same space. Documents are still embedded with sentence-transformers.
+model's own Rust tokenizer. tests/test_documents.py checks that the vectors
+match sentence-transformers' to within 1e-6, so query and document vectors live
+in the same space. Documents are still embedded with sentence-transformers.
 """
 
 from __future__ import annotations
