@@ -139,16 +139,15 @@ _RELATIVE = re.compile(r"^(?:which|who|whom|whose|that|where|when)\b", re.I)
 # in a passage that names the question's subject, it is about them. (A pronoun leans on the sentence
 # before it, which the reader checks separately.)
 _DESCRIBED_SUBJECT = re.compile(r"(?:The\s+(?:\d+-year-old|[a-z][\w-]*))\b(?!\s+[A-Z])")
-# Capitals and seats that news writing uses for a government ("Washington cut aid").
-CAPITAL_METONYMS = frozenset(
-    "washington moscow kremlin kyiv kiev beijing london brussels paris berlin tehran tokyo delhi ankara jerusalem whitehall downing pentagon".split()
-)
-
-
-# A country's capitals, as a question may name its government ("a common position on Tehran" is one on Iran).
-_CAPITALS = {terms(country)[0]: frozenset(terms(capitals)) for country, capitals in (
-    ("Russia", "Moscow Kremlin"), ("Ukraine", "Kyiv Kiev"), ("Iran", "Tehran"), ("China", "Beijing"), ("France", "Paris"),
-    ("Germany", "Berlin"), ("Japan", "Tokyo"), ("India", "Delhi"), ("Turkey", "Ankara"), ("Israel", "Jerusalem"))}
+# A country's capitals and seats, as news writing names its government ("Moscow said", "a common position on
+# Tehran" is one on Iran).
+_CAPITALS_OF = (("Russia", "Moscow Kremlin"), ("Ukraine", "Kyiv Kiev"), ("Iran", "Tehran"), ("China", "Beijing"),
+                ("France", "Paris"), ("Germany", "Berlin"), ("Japan", "Tokyo"), ("India", "Delhi"), ("Turkey", "Ankara"),
+                ("Israel", "Jerusalem"))
+_CAPITALS = {terms(country)[0]: frozenset(terms(capitals)) for country, capitals in _CAPITALS_OF}
+# Capitals and seats that news writing uses for a government ("Washington cut aid"), lower-cased.
+CAPITAL_METONYMS = frozenset(w.lower() for _, capitals in _CAPITALS_OF for w in capitals.split()) | frozenset(
+    "washington london brussels whitehall downing pentagon".split())
 
 
 @dataclass(frozen=True)
@@ -435,22 +434,23 @@ _HOW_MANY = re.compile(r"\bhow many ((?:(?!(?:did|does|do|is|are|was|were|has|ha
                        r"[\w'’-]+\s*){1,6})", re.I)
 
 
-def _counts_another(after: str, counted: set[str], question_words: set[str]) -> bool:
+def _counts_another(after: str, counted: set[str], question_words: set[str], counted_terms: set[str] | None = None) -> bool:
     """Does the count count another thing than the question asks to count? Its own noun names another
     ("two initiatives" for customers), or, with no noun of its own, it is followed (within three words) by
     another plural the question names and by none of the words of what it asks to count ("several hundred
     UK citizens" for "how many soldiers…, in case UK citizens…")."""
     # The count's own noun, of another thing than the one asked about: "two initiatives" for "how many
     # customers…?", "the six-reactor plant" for "how many people work at…?"
+    counted_terms = set(terms(" ".join(counted))) if counted_terms is None else counted_terms  # (stems: once per question)
     own = _COUNT_NOUN.match(after)
     noun = own.group(2).lower().replace("’", "'").rstrip("'") if own else ""
     # (people are counted by any plural: "45,000 workers"; a compound, "six-reactor", counts its own noun)
     if own and noun not in _ANY_COUNTED and (own.group(1) == "-" or _plural(noun) and not counted & _ANY_COUNTED):
         return not (_same_things(set(terms(noun)), _COUNTED_SAME)
-                    & _same_things(set(terms(" ".join(counted))), _COUNTED_SAME))
+                    & _same_things(counted_terms, _COUNTED_SAME))
     following = words(after)[:3]
     if any(w in counted or _same_stem(w, counted) for w in following) \
-            or set(terms(" ".join(following))) & set(terms(" ".join(counted))):
+            or set(terms(" ".join(following))) & counted_terms:
         return False
     return any(w.endswith("s") and w in question_words and len(w) > 3 for w in following)
 
@@ -513,28 +513,39 @@ def _forecast_only(text: str, answers: tuple[tuple[int, int], ...]) -> bool:
     return bool(answers) and all(_FORECAST.search(text[:a]) for a, _ in answers)
 
 
-def _asked_years_and_places(profile: QuestionProfile) -> tuple[set[str], set[str], set[str]]:
-    """The years the question names, the places it asks "in" (lower-cased; not a month or a day), and
-    all its words."""
-    places = {m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone) if not _CALENDAR.fullmatch(m.group(1).lower())}
-    return set(_YEAR.findall(profile.standalone)), places, set(words(profile.standalone))
+@dataclass(frozen=True)
+class _AskedAt:
+    """When and where a question asks a value for, read once per question (see _of_asked_place_and_year)."""
+
+    years: frozenset[str] = frozenset()  # the years it names
+    places: frozenset[str] = frozenset()  # the places it asks "in" (lower-cased; not a month or a day)
+    days: frozenset[str] = frozenset()  # the weekdays it names
+    words: frozenset[str] = frozenset()  # all its words
 
 
-def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str,
-                             asked: tuple[set[str], set[str], set[str]]) -> tuple[tuple[int, int], ...]:
+def _asked_years_and_places(profile: QuestionProfile) -> _AskedAt:
+    """The question's years, places, weekdays and words."""
+    question_words = frozenset(words(profile.standalone))
+    return _AskedAt(frozenset(_YEAR.findall(profile.standalone)),
+                    frozenset(m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone)
+                              if not _CALENDAR.fullmatch(m.group(1).lower())),
+                    frozenset(_WEEKDAY.findall(" ".join(question_words))), question_words)
+
+
+def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, asked: _AskedAt) -> tuple[tuple[int, int], ...]:
     """The values of ``text`` that may be those of the asked year and place. "How many people does
     Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
     profit did BA make for the year to March 2005?" by a sentence on the three months to December 2004:
     a sentence whose years are all others states another year's value, and a value followed in its
     clause by "in" another place is another place's. For an asked year, a value "in November" (or
     "the month before") is a month's."""
-    asked_years, asked_places, question_words = asked
+    asked_years, asked_places, question_words = asked.years, asked.places, asked.words
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
         return ()
     # the same for a day of the week: "rose 3.8% to 1,088 pence on Tuesday" is not Thursday's close
-    asked_days, stated_days = _WEEKDAY.findall(" ".join(question_words)), set(_WEEKDAY.findall(text.lower()))
-    if asked_days and stated_days and not stated_days.intersection(asked_days):
+    stated_days = set(_WEEKDAY.findall(text.lower()))
+    if asked.days and stated_days and not stated_days & asked.days:
         return ()
     # "$305m at the box office in the US alone": one place's part, not the figure asked for (unless that
     # place is asked about)
@@ -614,11 +625,12 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     periods = _periods(profile.standalone)
     asked_kind = _asked_institution(profile.standalone)
     qualifiers = _qualifying_figures(profile.standalone)
-    asked_at = _asked_years_and_places(profile) if kind in _MEASURED else (set(), set(), set())
+    asked_at = _asked_years_and_places(profile) if kind in _MEASURED else _AskedAt()
     asked_names = _asked_names(profile)
     counted = _HOW_MANY.search(profile.standalone) if kind == "count" else None
     # ("how many others…?" after a count names nothing to check against)
     counted = set(words(counted.group(1))) - {"of", "the", "them", "those", "these", "other", "others", "more"} if counted else set()
+    counted_terms = set(terms(" ".join(counted)))
     focus_terms = set(profile.focus)
     cited = {doc for _, doc in profile.cited}
     told = normalize(profile.told).rstrip(" .")
@@ -691,7 +703,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             if answers and counted:
                 # "How many soldiers … in case UK citizens have to be evacuated?": not "several hundred UK citizens",
                 # a count of the other thing the question names
-                answers = tuple((a, b) for a, b in answers if not _counts_another(text[b:], counted, question_words))
+                answers = tuple((a, b) for a, b in answers if not _counts_another(text[b:], counted, question_words, counted_terms))
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
                 answers = tuple((a, b) for a, b in answers if not set(_NUMBER.findall(text[a:b])) & qualifiers)
