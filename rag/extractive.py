@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
 from .question import DAYS, DURATION_FRAMES, MONTHS, ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import (NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
+from .text import (DEMONYM_ENDING, NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
                    without_possessive, words)
 
 Relevance = Callable[[list[str]], list[float]]
@@ -196,7 +196,7 @@ def _asked_institution(question: str) -> set[str]:
     return _NAMED_AS[m.group(1).lower()] if m else set()
 
 
-_DEMONYM = re.compile(r"(?:ian|ish|ese|an|i)$")
+_DEMONYM = re.compile(rf"{DEMONYM_ENDING}$")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 
 

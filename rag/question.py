@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .quantities import CURRENCY_WORD, extract as quantities_in
-from .text import QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms, without_possessive
+from .text import DEMONYM_ENDING, QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms, without_possessive
 
 # Expected answer types, tried in order: the first rule that matches wins. Order is what
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
@@ -333,7 +333,7 @@ class QuestionProfile:
                      if not forename(i) and n.lower() not in _CALENDAR_NAMES and not office(n))
 
 
-_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ish|ese|ch|i)$")  # "Russian", "British", "Chinese", "French", "Israeli"
+_NATIONALITY = re.compile(rf"^[A-Z][a-z]+{DEMONYM_ENDING}$")  # "Russian", "British", "Chinese", "French", "Israeli"
 
 
 DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()

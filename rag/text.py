@@ -24,6 +24,8 @@ QUESTION_FILLERS = frozenset(
     concerning come came meant mean way kind sort thing things exactly particular specifically whether else
     get got make made take took give gave go went know known think called describe described many much""".split()
 )
+# How a nationality or a people's adjective ends: "Russian", "Norwegian", "British", "Chinese", "French", "Israeli".
+DEMONYM_ENDING = r"(?:an|ish|ese|ch|i)"
 # Irregular verb forms the stemmer cannot join to their base ("told" -> "tell").
 IRREGULAR = {
     "told": "tell", "said": "say", "says": "say", "spoke": "speak", "spoken": "speak", "met": "meet", "went": "go",

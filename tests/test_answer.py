@@ -711,6 +711,8 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     # "American" shares no stem with "U.S."; "Ukrainian" shares one with "Ukraine" (not needed here).
     assert names_missing_from(["American", "Ukrainian"], [talks]) == []
     assert names_missing_from(["French"], [passage("Officials in Paris welcomed the deal.")]) == []
+    # a nationality in "-ch", as in "-an" or "-ish", is its country's
+    assert names_missing_from(["Czech"], [passage("Voters in Czechia backed the plan.")]) == []
     # a plural, and a country known by its initials
     assert names_missing_from(["Americans"], [talks]) == []
     assert names_missing_from(["American"], [passage("The United States will resume military aid.")]) == []
