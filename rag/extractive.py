@@ -169,6 +169,8 @@ class Candidate:
     carried: bool = False
     # For "who…?": the sentence before, which describes the one this sentence opens by naming (see candidates).
     described: str = ""
+    # For "Which studio (newspaper, charity…)…?": the sentence names that kind of thing (a "studio", a "paper").
+    names_kind: bool = True
 
     @property
     def typed(self) -> bool:
@@ -188,6 +190,12 @@ _NAMED_AS = {"university": {"university", "universities", "college"}, "college":
              "church": {"church", "cathedral", "chapel", "abbey"}, "airport": {"airport"},
              "hotel": {"hotel", "inn"}, "judge": {"judge", "justice", "magistrate"}}
 _ASKED_INSTITUTION = re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,2}}?({'|'.join(_NAMED_AS)})\b", re.I)
+
+
+# "Which studio…?", "What charity…?": the kind of body asked for, which a sentence naming one without the
+# question's focus words must also name ("…snapped up by the studio DreamWorks").
+_KIND_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(studio|newspaper|paper|group|channel|network|charity|company|firm"
+                         r"|club|team|bank|band|label|broadcaster|magazine|party|union|airline|organisation|agency)\b", re.I)
 
 
 def _asked_institution(question: str) -> set[str]:
@@ -624,6 +632,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     ordinals = _ordinals(profile.standalone)
     periods = _periods(profile.standalone)
     asked_kind = _asked_institution(profile.standalone)
+    kind_noun = _KIND_ASKED.search(profile.standalone) if kind in ENTITY_TYPES else None
+    kind_terms = set(terms(kind_noun.group(1))) if kind_noun else set()
     qualifiers = _qualifying_figures(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else _AskedAt()
     asked_names = _asked_names(profile)
@@ -738,7 +748,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 score = max(score, lead.score + cfg.typed)
             scored.append(Candidate(pos, passage.doc_id, text, index, score, coverage, focus_share,
                                     named and (names_here or not named_speaker), in_context, answers,
-                                    spoken=spoken, carried=carried, described=described))
+                                    spoken=spoken, carried=carried, described=described,
+                                    names_kind=not kind_terms or bool(_same_things(kind_terms) & sentence_terms)))
     scored.sort(key=lambda c: -c.score)
     return scored
 
@@ -813,7 +824,7 @@ def _answers_it(c: Candidate, typed_kind: bool, cfg: ReaderSettings, kind: str =
         # "Where did he go next?", "And when is it going out on air?": a new place (date, figure) stated in
         # the passage the conversation is about, whatever verb it uses ("will broadcast on 18 December")
         return True
-    if kind in ENTITY_TYPES and c.typed and c.similarity >= cfg.entity_similarity and c.context >= cfg.min_context:
+    if kind in ENTITY_TYPES and c.typed and c.names_kind and c.similarity >= cfg.entity_similarity and c.context >= cfg.min_context:
         return True  # names someone (somewhere) new and paraphrases the question: "funding came from … Sir Paul Sykes"
     # About what is asked: its focus words, a paraphrase of the question, or, when the question is
     # mostly names ("What does the name Meibion Glyndwr mean?"), most of its terms.

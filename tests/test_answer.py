@@ -1888,6 +1888,27 @@ def test_a_telling_value_in_a_paraphrase_answers_without_focus_words(kind: str, 
     assert _answers_it(c, True, ReaderSettings(), kind) is expected
 
 
+@pytest.mark.parametrize("text, names_kind", [
+    # NBC is named, but not as the studio asked for: without the question's focus words it does not answer
+    ("Vell is promoting his book Blorbs, released in the US in March as NBC begins showing his series.", False),
+    ("Blorbs went to the studio Pinewell after a bidding war.", True),
+])
+def test_which_studio_is_answered_by_a_sentence_naming_a_studio(text: str, names_kind: bool):
+    from dataclasses import replace
+
+    from rag.config import ReaderSettings
+    from rag.extractive import _answers_it, candidates
+    from rag.question import analyze
+    from rag.retrieval import Passage
+
+    profile = analyze("Which studio snapped up the film rights to Tom Vell's Blorbs?")
+    found = candidates(profile, [Passage("c1", "d.txt", "d.txt", "Vell's Blorbs", "", f"Tom Vell's Blorbs. {text}", 0, 0)],
+                       None, ReaderSettings())
+    c = next(c for c in found if c.text == text)
+    assert c.typed and c.names_kind is names_kind
+    assert _answers_it(replace(c, similarity=0.6, focus=0.0), False, ReaderSettings(), "organisation") is names_kind
+
+
 def test_a_two_part_question_may_be_answered_by_the_sentence_after_the_other_part_s(tmp_path: Path, embedder):
     pipeline = _pipeline_over(tmp_path, embedder, {"festival.txt": (
         "Singer joins harbour celebration\n\nSwedish singer Ana Lind is to perform at a concert in Malmo to mark the "
