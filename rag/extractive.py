@@ -237,7 +237,7 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
     it names what the whole article is about ("Israeli economy picking up pace")."""
     from difflib import SequenceMatcher
 
-    texts = [f"{p.title}\n{p.text}" for p in passages]
+    texts = [f"{p.title}\n{p.outlet}\n{p.text}" for p in passages]  # ("according to Bloomberg": its outlet)
     seen = {t for text in texts for t in terms(text)}
     missing = []
     for name in names:

@@ -732,6 +732,16 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     assert names_missing_from(["Israel"], [passage(later.text)]) == ["Israel"]
 
 
+def test_the_outlet_a_question_names_is_the_article_s():
+    from rag.extractive import names_missing_from
+    from rag.retrieval import Passage
+
+    # "Going by Bloomberg's reading…": a Bloomberg article need not name Bloomberg in the passage read
+    text = "Much of the two readouts discussed the bilateral relationship."
+    assert names_missing_from(["Bloomberg"], [Passage("c1", "a.txt", "a.txt", "Call", "Bloomberg", text, 0, 0)]) == []
+    assert names_missing_from(["Bloomberg"], [Passage("c1", "a.txt", "a.txt", "Call", "Reuters", text, 0, 0)]) == ["Bloomberg"]
+
+
 def test_a_question_the_article_asks_does_not_outrank_the_sentence_that_states_the_answer():
     from rag.config import ReaderSettings
     from rag.extractive import candidates
