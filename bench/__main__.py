@@ -127,7 +127,8 @@ def bench_starter_ingest(results: dict, subset: int = 300) -> None:
 
 
 def _distinct_questions(n: int = 40) -> list[str]:
-    """Questions none of QUESTIONS repeats: the first ``n`` stand-alone questions of the eval's gold sets."""
+    """``n`` stand-alone questions of the eval's gold sets that QUESTIONS does not hold: the first quarter of
+    them from the start of the seeds set, the rest from the end of the BBC set (its newest)."""
     rows = [json.loads(line) for name in ("gold.jsonl", "gold_bbc.jsonl") for line in (ROOT / "eval" / name).read_text().splitlines()
             if line.strip()]
     questions = [r["question"] for r in rows if not r.get("history") and r["question"] not in QUESTIONS]

@@ -369,8 +369,8 @@ def _answer_spans(kind: str, text: str, question_words: set[str], quantities: Se
                 w in people or w in question_words for w in map(without_possessive, words(found))
                 if w not in {"the", "of", "and", "for"}):
             continue  # "Trump", "Putin's": people, not the company (team, film) asked for
-        if kind == "organisation" and re.search(r"['’]s?$", found) and _OWNS_ASKED.match(text, end) and (
-                without_possessive(_OWNS_ASKED.match(text, end).group(1)).lower() in question_words):
+        if kind == "organisation" and re.search(r"['’]s?$", found) and (owned := _OWNS_ASKED.match(text, end)) \
+                and without_possessive(owned.group(1)).lower() in question_words:
             continue  # "Microsoft's then new Xbox console" for "Which studio developed Blinx 2 for the Xbox?": whose the asked thing is
         if kind == "organisation" and _TITLED_PERSON.search(found):
             continue  # "Ex-Labour MP George Galloway", "Prime Minister Tony Blair": a person, not the body asked for

@@ -56,9 +56,11 @@ _NOT_AGENTS = ("other|another|former|latter|major|minor|senior|junior|prior|late
 _AGENT_NOUN = (rf"(?!(?:{_NOT_AGENTS})s?\b)[a-z]+(?:er|or|ist|ian|ee)s?\b(?=\s+(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|[a-z]+ed|[a-z]+s"
                r"|paid|won|lost|said|made|took|gave|led|ran|wrote|became|left|sold|bought|got|told|held|met|beat|came|went"
                r"|saw|quit|hit|set|put|spent|built|sent|brought|kept|struck|fell|rose|began|chose|drew|drove|found|shot)\b)")
+# "How did X describe / react to / sum up…": verbs whose answer is X's own words.
+_HOW_SAID = (r"describe|characteri[sz]e|react|respond|reply|explain|view|see|answer|counter|defend|justify|feel"
+             r"|sum\s+up|size\s+up|summari[sz]e|assess|interpret|portray|welcome|dismiss|critici[sz]e")
 _STATEMENT_VERBS = (r"say|said|tell|told|write|post|claim|warn|announce|argue|add|note|promise|think|suggest|predict"
-                    r"|describe|characteri[sz]e|react|respond|reply|explain|view|see|call|answer|counter|defend|justify|feel|make\s+of"
-                    r"|sum\s+up|size\s+up|summari[sz]e|assess|interpret|portray|welcome|dismiss|critici[sz]e")
+                    rf"|call|make\s+of|{_HOW_SAID}")
 _SPEAKER = re.compile(rf"\b(?:how|what)\s+(?:did|does|do|has|have|had)\s+(.+?)\s+(?:{_STATEMENT_VERBS})\b", re.I)
 
 
@@ -173,8 +175,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("kind", r"\bwhat (?:kind|type|sort|form|category)s? of\b|\bwhich (?:kind|type|sort)\b"),
     ("list", r"^(?:list|name|give|enumerate|identify)\b|\bwhat (?:are|were) the (?:two|three|four|five|main|key)\b|\bwhich (?:two|three|four|five)\b"),
     ("statement", r"\bwhat (?:did|does|has|have|had) [^?]*\b(?:say|said|tell|told|write|written|post|posted|claim|claimed|warn|warned|announce|announced|argue|argued|add|added|note|noted|promise|promised|mean|meant|think|thought|suggest|suggested|predict|predicted)\b"
-                  r"|\bhow (?:did|does|has|have) [^?]*\b(?:describe|characteri[sz]e|react|respond|reply|explain|view|see|answer|counter|defend|justify|feel"
-                  r"|sum\s+up|size\s+up|summari[sz]e|assess|interpret|portray|welcome|dismiss|critici[sz]e)\b"
+                  rf"|\bhow (?:did|does|has|have) [^?]*\b(?:{_HOW_SAID})\b"
                   r"|\bwhat (?:did|does|do|has|have) [^?]*\bmake of\b"
                   r"|\b(?:reaction|response|verdict|view|message)\b"),
     ("yesno", r"^(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|should|must)\b"),
