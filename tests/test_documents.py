@@ -269,3 +269,20 @@ def test_numpy_query_encoder_matches_sentence_transformers(embedder):
     reference = np.array(embedder.embed(texts))
     assert ours.shape == reference.shape == (3, 384)
     assert np.abs(ours - reference).max() < 1e-6, np.abs(ours - reference).max()  # README states 1e-6
+
+
+def test_numpy_encoder_packs_texts_without_one_reading_another():
+    """Texts are embedded packed together (several to a sequence, a long one alone): each text's vector is
+    the one it gets embedded by itself, so packing never lets one text attend to another."""
+    import numpy as np
+
+    from rag.embedding import model_path
+    from rag.encoder import NumpyMiniLM
+
+    encoder = NumpyMiniLM(model_path())
+    texts = [f"Sentence {i} of the article says the talks lasted {i + 2} hours in Jeddah." for i in range(12)]
+    texts.insert(5, " ".join(["The long sentence goes on and on about the ceasefire and the talks."] * 12))  # > 128 tokens
+    packed = encoder.embed_array(texts)
+    alone = np.stack([encoder.embed_array([t])[0] for t in texts])
+    assert packed.dtype == np.float32 and packed.shape == (13, 384)
+    assert np.abs(packed - alone).max() < 1e-5, np.abs(packed - alone).max()
