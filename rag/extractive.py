@@ -189,13 +189,18 @@ _NAMED_AS = {"university": {"university", "universities", "college"}, "college":
              "stadium": {"stadium", "park", "ground", "arena"}, "museum": {"museum", "gallery"},
              "church": {"church", "cathedral", "chapel", "abbey"}, "airport": {"airport"},
              "hotel": {"hotel", "inn"}, "judge": {"judge", "justice", "magistrate"}}
-_ASKED_INSTITUTION = re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,2}}?({'|'.join(_NAMED_AS)})\b", re.I)
 
 
+def _which(nouns: Sequence[str]) -> re.Pattern[str]:
+    """ "Which / what (up to two words) NOUN": the kind of thing a question asks for, one of ``nouns``."""
+    return re.compile(rf"\b(?:which|what)\s+(?:[\w'’-]+\s+){{0,2}}?({'|'.join(nouns)})\b", re.I)
+
+
+_ASKED_INSTITUTION = _which(_NAMED_AS)
 # "Which studio…?", "What charity…?": the kind of body asked for, which a sentence naming one without the
 # question's focus words must also name ("…snapped up by the studio DreamWorks").
-_KIND_ASKED = re.compile(r"\b(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(studio|newspaper|paper|group|channel|network|charity|company|firm"
-                         r"|club|team|bank|band|label|broadcaster|magazine|party|union|airline|organisation|agency)\b", re.I)
+_KIND_ASKED = _which("""studio newspaper paper group channel network charity company firm club team bank band label broadcaster
+    magazine party union airline organisation agency""".split())
 
 
 def _asked_institution(question: str) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Sequence
 
 from .quantities import CURRENCY_WORD, extract as quantities_in
@@ -310,7 +311,7 @@ class QuestionProfile:
     def typed(self) -> bool:
         return self.answer_type in TYPED
 
-    @property
+    @cached_property  # (read for every passage of every part: built once per profile)
     def required_names(self) -> tuple[str, ...]:
         """The names a passage must mention to be about the subject: a forename followed by its
         surname may be left out ("Nicholas Negroponte" is "Mr Negroponte" after the first mention)."""
@@ -326,8 +327,8 @@ class QuestionProfile:
                     and not (i + 2 < len(names) and adjacent(names[i + 1], names[i + 2])))
 
         def office(name: str) -> bool:  # "the American and Russian presidents": people the article names otherwise
-            return re.search(rf"\b{re.escape(name)}\s+(?:and\s+[A-Z][\w'-]*\s+)?(?:{_ROLES})s?\b", text) is not None \
-                and _NATIONALITY.search(name) is not None
+            return _NATIONALITY.search(name) is not None \
+                and re.search(rf"\b{re.escape(name)}\s+(?:and\s+[A-Z][\w'-]*\s+)?(?:{_ROLES})s?\b", text) is not None
 
         # (not a day or a month: "Tuesday's call" is the call an article may date otherwise, "last week")
         return tuple(n for i, n in enumerate(self.names)
