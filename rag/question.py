@@ -581,7 +581,7 @@ def part_profiles(profile: QuestionProfile) -> tuple[QuestionProfile, ...]:
         own = analyze(text)
         # "…, and whom will he replace there?": a part that refers back is about the question's names.
         names = own.names or (profile.names if ANAPHORA.search(text) else ())
-        sub = replace(profile, question=text, answer_type=own.answer_type, types=(own.answer_type,), focus=own.focus or profile.focus,
+        sub = replace(profile, question=text, answer_type=own.answer_type, types=(own.answer_type,), focus=own.focus if own.terms else profile.focus,
                       terms=own.terms or profile.terms, names=names, attribute=own.attribute, parts=())
         subs.setdefault((sub.answer_type, sub.focus), sub)
     return tuple(subs.values())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question import ANSWER_TYPES, Turn, analyze, answer_type, contrast_violated, is_followup, resolve, split_parts
+from rag.question import ANSWER_TYPES, Turn, analyze, answer_type, contrast_violated, is_followup, part_profiles, resolve, split_parts
 from rag.text import terms
 
 
@@ -342,6 +342,13 @@ def test_a_two_part_question_asks_both_types():
     assert profile.answer_type == profile.types[0]
     single = analyze("When will the talks start?")
     assert single.parts == () and single.types == ("date",)
+
+
+def test_a_part_that_asks_only_of_names_does_not_take_the_other_part_s_focus():
+    """ "Where did the … Awards take place" asks nothing of "hosting": that is the other part's."""
+    place, host = part_profiles(analyze("Where did the Evening Standard Film Awards take place, and who hosted them?"))
+    assert (place.answer_type, place.focus) == ("place", ())
+    assert (host.answer_type, host.focus) == ("person", ("host",))
 
 
 def test_his_is_the_person_the_last_answer_named():
