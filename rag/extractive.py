@@ -545,6 +545,16 @@ def _asked_years_and_places(profile: QuestionProfile) -> _AskedAt:
                     frozenset(_WEEKDAY.findall(" ".join(question_words))), question_words)
 
 
+# Countries news text names by another name than the question: "in the UK" for "in Britain".
+_SAME_COUNTRY = (frozenset({"uk", "britain"}), frozenset({"us", "usa", "america"}))
+
+
+def _same_place(stated: str, asked: frozenset[str]) -> bool:
+    """``stated`` ("UK", "U.S.") is one of the ``asked`` places (lower case), or the same country by another name."""
+    place = stated.lower().replace(".", "")
+    return place in asked or any(place in names and asked & names for names in _SAME_COUNTRY)
+
+
 def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, asked: _AskedAt) -> tuple[tuple[int, int], ...]:
     """The values of ``text`` that may be those of the asked year and place. "How many people does
     Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
@@ -571,7 +581,7 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
     kept = []
     for start, end in spans:
         after = _PLACE_AFTER.match(text, end)
-        if asked_places and after and not _CALENDAR.fullmatch(after.group(1).lower()) and after.group(1).lower() not in asked_places:
+        if asked_places and after and not _CALENDAR.fullmatch(after.group(1).lower()) and not _same_place(after.group(1), asked_places):
             continue
         year = _YEAR_AFTER.match(text, end)
         if year and asked_years and year.group(1) not in asked_years:

@@ -1822,6 +1822,16 @@ def test_a_figure_for_one_place_alone_is_not_the_figure_asked_for(tmp_path: Path
     assert "$305m" in us.text, us.text
 
 
+def test_a_figure_for_the_asked_country_by_another_name_is_the_figure_asked_for(tmp_path: Path, embedder):
+    """"in the UK" is "in Britain": the value is the asked country's, not another place's (in France it is)."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"migration.txt": (
+        "Migration figures\n\nThe shadow home secretary said nearly 160,000 people were settling in the UK every "
+        "year. About 90,000 people were settling in France every year, he added.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("How many people settle in Britain every year, according to the shadow home secretary?")
+    assert "160,000" in answer.text and "90,000" not in answer.text, answer.text
+
+
 @pytest.mark.parametrize("text, counts", [
     ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
     ("Two thirds of voters and a fifth of the members backed it.", []),
