@@ -1393,7 +1393,13 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         # A part's span that holds another part's (the same sentence, cut longer) replaces it.
         within = next((i for i, s in enumerate(spans) if s.citations == lead.citations
                        and normalize(s.text).rstrip(". ") in normalize(lead.text)), None)
-        if within is not None:
+        same = next((i for i, c in enumerate(chosen) if (c.passage, c.index) == (best.passage, best.index)), None)
+        if same is not None:
+            # Another part is answered by the same sentence: its span, cut for that part, may leave this part's
+            # value out ("…operate 15 mature oil fields[, which could produce more than one billion barrels]").
+            if len(best.text.split()) <= cfg.max_words:
+                spans[same] = AnswerSentence(_statement(best.text), spans[same].citations)
+        elif within is not None:
             spans[within], chosen[within] = lead, best
         elif normalize(lead.text) not in {normalize(s.text) for s in spans}:
             spans.append(lead)

@@ -1832,6 +1832,18 @@ def test_a_figure_for_the_asked_country_by_another_name_is_the_figure_asked_for(
     assert "160,000" in answer.text and "90,000" not in answer.text, answer.text
 
 
+def test_two_parts_answered_by_one_sentence_quote_the_values_of_both(tmp_path: Path, embedder):
+    """The span cut for "how many fields" would end before "which could produce…", the second part's value."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"gas.txt": (
+        "Norway opens gas fields\n\nNorway has offered Danish companies access to its North Sea gas reserves. "
+        "Danish firms would be allowed to operate 12 offshore gas fields in the north of Norway, which could produce "
+        "more than 40 billion cubic metres, the minister confirmed.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("Under Norway's offer, how many offshore gas fields can Danish companies run, and how much gas "
+                          "could they produce?")
+    assert "12 offshore gas fields" in answer.text and "40 billion cubic metres" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("text, counts", [
     ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
     ("Two thirds of voters and a fifth of the members backed it.", []),
