@@ -1455,7 +1455,10 @@ def _stated_in(part: QuestionProfile, chosen: list[Candidate], profile: Question
     if part.answer_type not in TYPED:
         return None
     question_words = _question_words(profile)
+    own_names = set(terms(" ".join(part.names)))
     for i, c in enumerate(chosen):
+        if own_names and not own_names & set(terms(c.text)):
+            continue  # "…in Mori's 1999 poll" is not stated by the sentence on the Countryfile survey read for the other part
         found = _answer_spans(part.answer_type, c.text, question_words, extract(c.text), profile.names)
         if found:
             return i, [c.text[a:b] for a, b in found]

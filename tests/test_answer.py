@@ -1844,6 +1844,18 @@ def test_two_parts_answered_by_one_sentence_quote_the_values_of_both(tmp_path: P
     assert "12 offshore gas fields" in answer.text and "40 billion cubic metres" in answer.text, answer.text
 
 
+def test_a_part_naming_its_own_subject_is_not_stated_by_the_sentence_read_for_the_other(tmp_path: Path, embedder):
+    """The Coastwatch survey's 52% is no share "in the Ipsos poll": that part is said to be unanswered."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"quota.txt": (
+        "Fishing quota survey\n\nIn the new Coastwatch survey, 52% said they supported the fishing quota, with 30% "
+        "against.\n"),
+        "ipsos.txt": "Quota history\n\nA poll by Ipsos in 2001 asked coastal residents about the fishing quota.\n",
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("What share of people backed the fishing quota in the Ipsos poll of 2001, and what does the new "
+                          "Coastwatch survey show?")
+    assert "52%" in answer.text and "don't answer" in answer.text and "Ipsos" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("text, counts", [
     ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
     ("Two thirds of voters and a fifth of the members backed it.", []),
