@@ -142,7 +142,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
              r"(?:day|date|year|month|week|season)\b|\bhow (?:long|many \w+) ago\b"),
     ("list", r"^(?:list|name|give|enumerate|identify) (?:the |all )?(?:two|three|four|five|six|seven|\d+)\b"),
     ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the (?:\w+ )?reasons?\b|\bwhat (?:caused|prompted|led to|triggered|motivated)\b"
-               r"|\breason (?:for|behind)\b"),
+               r"|\breason (?:for|behind)\b"
+               # "What did Marsh blame for its loss?" asks the cause it gave
+               r"|^what (?:did|does|do|has|have|had) [^?]{1,60}\bblame\b[^?]*\bfor\b"),
     # "Where does X rank / finish?": a position in a list or a race ("second", "top"); "where does X stand?" a
     # stance. Neither is a place.
     ("position", r"^where (?:does|do|did|is|was|will) [^?]*\b(?:rank|ranks|ranked|finish|finishes|finished|lie|lies|sit|sits)\b"

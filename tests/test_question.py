@@ -178,6 +178,8 @@ ANSWER_TYPE_CASES = [
     ("Why were flights cancelled at Heathrow on Friday?", "reason"),
     ("What caused the power cut across Spain and Portugal?", "reason"),
     ("For what reason was the match abandoned?", "reason"),
+    ("What did the insurer blame for its loss in the last quarter?", "reason"),  # the cause it gave
+    ("Which referee did the coach blame for the defeat?", "person"),
     ("What was the main reason for the rail strike?", "reason"),
     ("What prompted the central bank to raise rates?", "reason"),
     # place: "which country" is a place, not an organisation or a person
