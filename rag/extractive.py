@@ -1522,7 +1522,10 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
             return [AnswerSentence(_statement(follower.text), (follower.passage,))]
         return []
     options = []
-    if follower and follower.score >= cfg.continuation_ratio * best.score:
+    # (the cause a why-question's best sentence does not give, stated next, whatever its score: "… posted a $676m
+    # loss …" -> "It blamed an $850m payout …")
+    gives_cause = follower is not None and profile.answer_type == "reason" and follower.typed and not best.typed
+    if follower and (follower.score >= cfg.continuation_ratio * best.score or gives_cause):
         options.append(follower)
     # Another source on the same point: it must hold some of the question's focus, not only its names.
     others = [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score
