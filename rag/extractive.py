@@ -593,6 +593,16 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
     return tuple(kept)
 
 
+# How much something moved: the value after "increase … by", "cut by", "fell by" (a change, not a level).
+_CHANGED_BY = re.compile(r"\b(?:increase[ds]?|increasing|rise[sn]?|rose|raise[ds]?|fall(?:s|en)?|fell|grow(?:s|n)?|grew|boost(?:ed|s)?"
+                         r"|cut(?:s|ting)?|drop(?:ped|s)?|jump(?:ed|s)?|climb(?:ed|s)?|reduce[ds]?|lower(?:ed|s)?|swell(?:ed|s)?|shrunk|shrank)\b"
+                         r"[^,;:.()]{0,40}?\bby\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|some\s+|more\s+than\s+|over\s+|up\s+to\s+|a\s+further\s+|an\s+extra\s+|an\s+estimated\s+)?$", re.I)
+# A question about a change asks for one ("By how much did sales rise?", "How many more…?").
+_CHANGE_WORDS = frozenset("""by increase increased increases rise rose risen raise raised fall fell fallen grow grew grown growth boost
+    boosted cut cuts drop dropped jump jumped climb climbed reduce reduced lower lowered more fewer less extra additional
+    change changed up down gain gained lose lost swell swelled shrink shrank""".split())
+
+
 def _question_words(profile: QuestionProfile) -> set[str]:
     """The question's words, a possessive also as its noun ("Tuesday's call" says "Tuesday"), and the
     previous answer of a follow-up that asks for the same kind of thing again ("Who does she play
@@ -731,6 +741,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 answers = tuple((a, b) for a, b in answers if not _counts_another(text[b:], counted, question_words, counted_terms))
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
+                if not question_words & _CHANGE_WORDS:
+                    # "would increase the number of Chinese tourists by 40,000" is a change, not how many there are
+                    answers = tuple((a, b) for a, b in answers if not _CHANGED_BY.search(text, 0, a))
                 answers = tuple((a, b) for a, b in answers if not set(_NUMBER.findall(text[a:b])) & qualifiers)
                 # "How much is Tautou paid?" is not answered by "Jean Reno … earning 3.55m Euros"
                 # (a bare count, "12,900 acres", is checked as a quantity of its own)

@@ -1884,6 +1884,18 @@ def test_a_why_question_quotes_the_next_sentence_s_cause_whatever_its_score():
     assert [s.text for s in support] == [cause]
 
 
+def test_a_change_by_a_figure_is_not_the_level_asked_for(tmp_path: Path, embedder):
+    """ "…would increase the number of Norland tourists by 40,000 per year" says how much the number grows, not
+    how many visit; asked by how much it grows, it answers."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"tourism.txt": (
+        "Visa deal for Norland tourists\n\nArland has agreed to ease visa rules for Norland tour groups. It is "
+        "expected this would increase the number of Norland tourists by 40,000 per year, officials said.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    assert pipeline.ask("How many Norland tourists visit Arland each year?").abstained
+    answer = pipeline.ask("By how much is the visa deal expected to increase the number of Norland tourists each year?")
+    assert "40,000" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("text, counts", [
     ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
     ("Two thirds of voters and a fifth of the members backed it.", []),
