@@ -505,6 +505,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WEEKDAY = re.compile(rf"\b({_DAYS})\b")
 _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
+_YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\b[^,;:()]*$")  # a year earlier in the value's clause: "in 2001 when … $37bn"
 _ALONE_AFTER = re.compile(r"\)?(?:\s*\([^()]*\))?[^,;:.()]{0,40}?\bin\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+alone\b")
 _PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
 # "$19.6bn in November" (when no year follows the month), "$19.7bn the month before", "£2m a month": a month's value
@@ -586,6 +587,9 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
         year = _YEAR_AFTER.match(text, end)
         if year and asked_years and year.group(1) not in asked_years:
             continue  # "$40bn in 2003, … $48bn for 2004": the first is another year's
+        year = _YEAR_BEFORE.search(text, 0, start)
+        if year and asked_years and year.group(1) not in asked_years:
+            continue  # "…including 2001 when the 11 September attacks pushed claims up to $37bn": 2001's
         month = _MONTH_AFTER.match(text, end)
         if asked_years and month and (month.group(1) or "month").lower() not in question_words:
             continue  # "the deficit was $19.6bn in November" is not the year's

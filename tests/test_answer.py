@@ -1896,6 +1896,18 @@ def test_a_change_by_a_figure_is_not_the_level_asked_for(tmp_path: Path, embedde
     assert "40,000" in answer.text, answer.text
 
 
+def test_a_figure_in_a_clause_about_another_year_is_not_the_asked_year_s(tmp_path: Path, embedder):
+    """"…including 2001, when floods pushed claims up to $37bn" is 2001's figure, not 2004's; asked about
+    2001, it answers."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"claims.txt": (
+        "Insurers count the cost\n\nStorm damage claimed from Norland insurers in 2004 eclipsed most previous years, "
+        "including 2001 when floods pushed claims up to $37bn, the industry body said.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    assert pipeline.ask("How much did storm damage in 2004 cost Norland insurers?").abstained
+    answer = pipeline.ask("How much did the floods of 2001 cost Norland insurers?")
+    assert "$37bn" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("text, counts", [
     ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
     ("Two thirds of voters and a fifth of the members backed it.", []),
