@@ -231,6 +231,13 @@ _NATION_OF = {nationality: re.compile(pattern) for nationality, pattern in {
 }.items()}
 
 
+# Names news writing puts another way: "the Second World War" is also "World War II".
+_NAMED_OTHERWISE = {name: re.compile(pattern) for name, pattern in {
+    "second": r"\bWorld\s+War\s+(?:II|2|Two)\b|\bWWII\b", "ii": r"\bSecond\s+World\s+War\b|\bWWII\b",
+    "first": r"\bWorld\s+War\s+(?:I|1|One)\b(?!I)|\bWWI\b",
+}.items()}
+
+
 def _said_otherwise(name: str) -> bool:
     """ "US", "EU"; "Washington" for the U.S. government: names articles often put in other words."""
     return name.isupper() and len(name) <= 3 or name.lower() in CAPITAL_METONYMS
@@ -256,7 +263,8 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
             continue  # "Norwegian" in the question, "Norway" in the article
         if any(_is_demonym_of(w, name) for text in texts for w in _CAPITALISED.findall(text)):
             continue  # "Israel" in the question, "the Israeli economy" in the article
-        nation = _NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"
+        nation = (_NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"
+                  or _NAMED_OTHERWISE.get(name.lower()))
         if nation and any(nation.search(text) for text in texts):
             continue  # "American" in the question, "the U.S." in the article
         if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):

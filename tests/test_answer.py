@@ -723,6 +723,20 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     strike = passage("The Israeli economy grew despite a strike by about 400,000 public sector workers.")
     assert names_missing_from(["Israel"], [strike]) == []
     assert names_missing_from(["Italy", "China"], [passage("Italian and Chinese firms bid for the contract.")]) == []
+
+
+def test_the_second_world_war_is_world_war_ii():
+    from rag.extractive import names_missing_from
+    from rag.retrieval import Passage
+
+    def passage(text: str) -> Passage:
+        return Passage("c1", "war.txt", "war.txt", "War", "", text, 0, len(text))
+
+    us_style = passage("It was the largest military confrontation in Europe since World War II.")
+    uk_style = passage("It was the largest military confrontation in Europe since the Second World War.")
+    assert names_missing_from(["Second", "World", "War"], [us_style]) == []
+    assert names_missing_from(["World", "War", "II"], [uk_style]) == []
+    assert names_missing_from(["First", "World", "War"], [us_style]) == ["First"]
     # but not a neighbour's nationality that starts like it
     assert names_missing_from(["Iran"], [passage("The Iraqi minister flew home.")]) == ["Iran"]
     # A passage's headline names what its article is about, when the passage itself does not.
