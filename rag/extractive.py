@@ -263,10 +263,10 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
             continue  # "Norwegian" in the question, "Norway" in the article
         if any(_is_demonym_of(w, name) for text in texts for w in _CAPITALISED.findall(text)):
             continue  # "Israel" in the question, "the Israeli economy" in the article
-        nation = (_NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"
-                  or _NAMED_OTHERWISE.get(name.lower()))
-        if nation and any(nation.search(text) for text in texts):
-            continue  # "American" in the question, "the U.S." in the article
+        otherwise = (_NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"
+                     or _NAMED_OTHERWISE.get(name.lower()))
+        if otherwise and any(otherwise.search(text) for text in texts):
+            continue  # "American" in the question, "the U.S." in the article; "Second", "World War II"
         if not any(t[:3] == term[:3] and SequenceMatcher(None, t, term).ratio() >= 0.85 for t in seen):
             missing.append(name)
     return missing
