@@ -16,6 +16,8 @@ _NUM = r"\d+(?:[.,]\d+)*|" + "|".join(sorted((w for w in NUMBER_WORDS if NUMBER_
 _QUALIFIER = r"roughly|approximately|about|around|nearly|almost|more than|over|less than|under|at least|at most|just over|just under|some|up to"
 DURATION = re.compile(
     rf"\b(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{_NUM})(?:\s*(?:or|to|-|–)\s*(?P<upto>{_NUM}))?(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<sep>[\s-]*)"
+    # ("one extra year", "two more years", "three full days")
+    rf"(?:(?:extra|more|further|additional|full|whole|straight|consecutive)\s+)?"
     rf"(?P<unit>second|sec|minute|min|hour|hr|day|week|month|year)s?\b(?!\s+(?:ago|earlier|later|before|after)\b)"
     rf"(?![\s-]old\b)"  # "the 48-year-old Australian": an age, not how long anything lasted
     rf"(?:-long)?(?:[\s-]+(?P<head>[a-z]+))?",

@@ -454,6 +454,9 @@ def test_a_courtesy_title_does_not_make_an_asked_name_new():
     ("Villa want a new three-and-a-half-year contract with him.", "three-and-a-half-year", 3.5),
     ("The talks lasted two and a half years.", "two and a half years", 2.5),
     ("He signed a two-year deal.", "two-year", 2.0),
+    # a word between the number and the unit: "one extra year", "two more years"
+    ("United are offering one extra year and he is seeking two.", "one extra year", 1.0),
+    ("He wants two more years at the club.", "two more years", 2.0),
 ])
 def test_a_half_in_a_duration_is_counted_however_it_is_joined(text: str, surface: str, years: float):
     from rag.quantities import DURATION_UNITS, extract
