@@ -1028,7 +1028,7 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",
     "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract", "shares stock",
-    "finish close", "customers subscribers", "seats tickets",
+    "finish close", "customers subscribers", "seats tickets", "stake shareholding",
 ))
 
 

@@ -1925,6 +1925,17 @@ def test_a_figure_in_a_clause_about_another_year_is_not_the_asked_year_s(tmp_pat
     assert "$37bn" in answer.text, answer.text
 
 
+def test_a_stake_is_a_shareholding(tmp_path: Path, embedder):
+    """ "Acme's shareholding" is "the 40% stake" of the article that prices it."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"linkway.txt": (
+        "Acme sells Linkway stake\n\nEngineering group Acme has agreed to sell its holding in the Linkway rail "
+        "consortium. The sale of the 40% stake to Norland's Bolt Group for £96m is a lifeline to Acme, which was "
+        "weighed down by debts.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("What price is Bolt Group paying for Acme's shareholding in Linkway?")
+    assert "£96m" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("text, counts", [
     ("In many firms up to three-quarters of documents fell into the high risk category.", []),  # a share, not a count
     ("Two thirds of voters and a fifth of the members backed it.", []),
