@@ -1291,10 +1291,15 @@ def _continuation(best: Candidate, ranked: list[Candidate], cfg: ReaderSettings,
     Trump." -> "He told Trump that ..."), or, for a why-question whose best sentence states no
     cause, gives the cause ("… banned Keller." -> "Keller was suspended for failing to …")."""
     nxt = next((c for c in ranked if c.passage == best.passage and c.index == best.index + 1), None)
-    gives_cause = kind == "reason" and nxt is not None and nxt.typed and not best.typed
-    if nxt and (REFERS_BACK.match(nxt.text) or nxt.coverage >= cfg.continuation_coverage or gives_cause) and len(nxt.text.split()) >= 6:
+    if nxt and (REFERS_BACK.match(nxt.text) or nxt.coverage >= cfg.continuation_coverage or _gives_cause(best, nxt, kind)) \
+            and len(nxt.text.split()) >= 6:
         return nxt
     return None
+
+
+def _gives_cause(best: Candidate, nxt: Candidate | None, kind: str) -> bool:
+    """A why-question's best sentence states no cause, and the next one does."""
+    return kind == "reason" and nxt is not None and nxt.typed and not best.typed
 
 
 class ExtractiveReader:
@@ -1415,16 +1420,15 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if kind in STATEMENT_TYPES:
             best = _from_quote_start(best, passages)
         lead = AnswerSentence(_statement(lead_span(best, part, cfg)), (best.passage,))
-        # A part's span that holds another part's (the same sentence, cut longer) replaces it.
-        within = next((i for i, s in enumerate(spans) if s.citations == lead.citations
-                       and normalize(s.text).rstrip(". ") in normalize(lead.text)), None)
         same = next((i for i, c in enumerate(chosen) if (c.passage, c.index) == (best.passage, best.index)), None)
         if same is not None:
             # Another part is answered by the same sentence: its span, cut for that part, may leave this part's
             # value out ("…operate 15 mature oil fields[, which could produce more than one billion barrels]").
             if len(best.text.split()) <= cfg.max_words:
                 spans[same] = AnswerSentence(_statement(best.text), spans[same].citations)
-        elif within is not None:
+        # A part's span that holds another part's (the same sentence, cut longer) replaces it.
+        elif (within := next((i for i, s in enumerate(spans) if s.citations == lead.citations
+                              and normalize(s.text).rstrip(". ") in normalize(lead.text)), None)) is not None:
             spans[within], chosen[within] = lead, best
         elif normalize(lead.text) not in {normalize(s.text) for s in spans}:
             spans.append(lead)
@@ -1549,8 +1553,7 @@ def _support(best: Candidate, lead: AnswerSentence, answering: list[Candidate], 
     options = []
     # (the cause a why-question's best sentence does not give, stated next, whatever its score: "… posted a $676m
     # loss …" -> "It blamed an $850m payout …")
-    gives_cause = follower is not None and profile.answer_type == "reason" and follower.typed and not best.typed
-    if follower and (follower.score >= cfg.continuation_ratio * best.score or gives_cause):
+    if follower and (follower.score >= cfg.continuation_ratio * best.score or _gives_cause(best, follower, profile.answer_type)):
         options.append(follower)
     # Another source on the same point: it must hold some of the question's focus, not only its names.
     others = [c for c in answering[1:] if c.doc_id != best.doc_id and c.score >= cfg.keep_ratio * best.score
