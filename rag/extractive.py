@@ -1373,6 +1373,10 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
             # "Who…", "Which company…", "Where…": a sentence that names someone (somewhere) new
             # answers; one that restates the question does not.
             answering = _first(answering, lambda c: c.typed, cfg)
+            if _ASKS_NAME.search(part.question):
+                # "What is the trojan called?": the name a sentence gives as one ("was called Bankash-A Trojan")
+                # before one that only names something ("slow a PC's performance")
+                answering = _first(answering, lambda c: any(_NAMING.search(c.text, 0, a) for a, _ in c.answers), cfg)
             if part.names and not any(c.typed for c in answering):
                 # Sentences about a named subject that name no one (nowhere) else do not say who (where).
                 # (Unnamed subjects are often answered by a description: "the lighthouse keeper".)
@@ -1452,6 +1456,11 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     # A part left open is said to be, in the asker's words, after what is known.
     return finalize(question, spans, passages, "extractive", threshold,
                     unanswered=[f"{p.question[0].upper()}{p.question[1:].rstrip(' ?')}?" for p in unanswered])
+
+
+# A question that asks for a name, and the words that give one ("was called", "named", "dubbed", "known as").
+_ASKS_NAME = re.compile(r"\bcalled\s*\??$|\b(?:name|title|nickname)\b|\bnicknamed\b", re.I)
+_NAMING = re.compile(r"\b(?:called|named|dubbed|titled|entitled|known\s+as|nicknamed)\s+(?:the\s+)?$", re.I)
 
 
 # A quotation mark that closes a quote: after a word or punctuation, not before one ("…to that," said).

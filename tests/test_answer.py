@@ -2040,3 +2040,17 @@ def test_a_two_part_question_may_be_answered_by_the_sentence_after_the_other_par
         "a concert at Stora Arena on 4 June. Tickets go on sale next month, and the royal family will attend.\n")})
     answer = pipeline.ask("Where and when will Ana Lind play the concert marking the harbour's centenary?")
     assert "Malmo" in answer.text and "4 June" in answer.text, (answer.text, answer.flags)
+
+
+def test_a_name_question_takes_the_name_given_as_one(tmp_path: Path, embedder):
+    """ "What is the worm called?": the name a sentence gives ("was called Norbix-B"), not a word in capitals in
+    a sentence closer to the question ("slow a PC's performance")."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"worm.txt": (
+        "Worm targets Acme scanner\n\nAcme is investigating a worm that attempts to switch off the firm's "
+        "anti-virus scanner. The worm goes after Acme's anti-virus scanner, which is only in beta form and aims to "
+        "help users remove adware - programs which show pop-ups and slow a PC's performance. Jane Holt, a security "
+        "manager at Acme, said the worm going after the scanner was called Norbix-B and was being sent as an e-mail "
+        "attachment.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("What is the worm that goes after Acme's anti-virus scanner called?")
+    assert "Norbix-B" in answer.text and "PC's" not in answer.text, answer.text
