@@ -762,6 +762,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 at = {q.start: q for q in quantities}
                 answers = tuple((a, b) for a, b in answers
                                 if not _of_another(at.get(a) or Quantity(kind, 0.0, "=", text[a:b], None, a), text, profile, asked_names))
+                if kind == "money" and "for" not in question_words:
+                    # "provided more than $200,000 annually for office space" is what another thing cost, not the
+                    # asked payment (a question that says what it was for, "fined … for …", is left to its words)
+                    answers = tuple((a, b) for a, b in answers if not _paid_for_another(text, b, set(profile.terms)))
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
@@ -1235,6 +1239,24 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
 
 
 _ACRONYM = re.compile(r"\b(?!USA\b)[A-Z]{3,6}\b")
+
+# What a sum paid for: "$200,000 annually for office space", "£5m a year for the rights".
+_FOR_THING = re.compile(r"(?:\s+(?:a|an|per|each)\s+[a-z]+|\s+annually|\s+a\s+year)?\s+for\s+(?:the\s+|its\s+|his\s+|her\s+|their\s+|an?\s+)?"
+                        r"([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?")
+# Words after "for" that say when or how long, not what was bought ("for the year", "for the first time").
+_FOR_WHEN = frozenset(terms("year years month months quarter quarters period week weeks day days time first second third "
+                           "season first half full whole next last past same"))
+
+
+def _paid_for_another(text: str, end: int, asked: set[str]) -> bool:
+    """The sum ending at ``end`` is said to pay for a thing the question does not name ("for office space")."""
+    m = _FOR_THING.match(text, end)
+    if not m or m.group(1).endswith("ing"):
+        return False  # "for misleading customers": why, not what
+    said = set(terms(" ".join(g for g in m.groups() if g)))
+    if not said or said & _FOR_WHEN or set(terms(m.group(1))) & set(terms(" ".join(NUMBER_WORDS))):
+        return False
+    return not _same_things(said) & asked
 
 
 def _initials(text: str) -> set[str]:

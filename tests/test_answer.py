@@ -2054,3 +2054,16 @@ def test_a_name_question_takes_the_name_given_as_one(tmp_path: Path, embedder):
         "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
     answer = pipeline.ask("What is the worm that goes after Acme's anti-virus scanner called?")
     assert "Norbix-B" in answer.text and "PC's" not in answer.text, answer.text
+
+
+def test_a_sum_paid_for_another_thing_does_not_answer(tmp_path: Path, embedder):
+    """ "$200,000 annually for office space" is not what Acme paid the airline; it is what office space cost."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"acme.txt": (
+        "Acme hid payments to directors\n\nAcme failed to disclose payments to Bolt Air, an airline owned by two of "
+        "its former directors, regulators said. Acme also did not reveal that it paid more than $200,000 "
+        "annually for office space and a car for former directors.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("How much money did Acme pay to Bolt Air, the airline owned by its former directors?")
+    assert "$200,000" not in answer.text, answer.text
+    answer = pipeline.ask("How much money did Acme spend on office space each year?")  # the thing it paid for
+    assert "$200,000" in answer.text, answer.text
