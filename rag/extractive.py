@@ -654,6 +654,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     subject = (profile.referent.split() if profile.referent else list(profile.speaker)
                or [n for n in profile.names if n.lower() not in CAPITAL_METONYMS])
     name_terms = {t for n in subject for t in terms(n)}
+    # (a country is also named by its people's word: "The Scottish Football Association" is about Scotland)
+    name_terms |= {nationality for nationality, pattern in _NATION_OF.items() for n in subject if pattern.fullmatch(n)}
     required = profile.required_names
     speaker_terms = {t for n in profile.speaker for t in terms(n)}
     # A named speaker's words are said in a sentence naming them, or after one (not "Russia said" for "Moscow").

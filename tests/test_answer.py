@@ -2067,3 +2067,16 @@ def test_a_sum_paid_for_another_thing_does_not_answer(tmp_path: Path, embedder):
     assert "$200,000" not in answer.text, answer.text
     answer = pipeline.ask("How much money did Acme spend on office space each year?")  # the thing it paid for
     assert "$200,000" in answer.text, answer.text
+
+
+def test_a_country_s_adjective_names_it(tmp_path: Path, embedder):
+    """ "The Scottish Football Association…" is about Scotland, though the sentence before names no one: it is
+    not marked down as off the question's subject, below a sentence that names Scotland."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"vogts.txt": (
+        "Vogts quits as Scotland boss\n\nBerti Vogts has resigned as Scotland manager after a poor run of results. "
+        "Scotland captain Barry Ferguson said the players must look after each other. Vogts had been in charge for "
+        "almost three years. The Scottish Football Association has appointed Tommy Burns to look after the national "
+        "side on a caretaker basis.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("Who will look after Scotland on a caretaker basis?")
+    assert answer.text.startswith("The Scottish Football Association has appointed Tommy Burns"), answer.text
