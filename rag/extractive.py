@@ -1385,8 +1385,10 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
         if not answering and chosen:
             # "Where and when…?": the sentence after another part's answer, on its focus, stating the asked kind
             # ("…a concert in Copenhagen… . Denmark is holding…, with a concert at Parken stadium on 2 April.")
-            answering = [c for c in ranked if c.typed and c.focus > 0 and any(
-                c.passage == b.passage and c.index == b.index + 1 for b in chosen)][:1]
+            answering = [c for c in ranked if c.typed and (c.focus > 0 and any(
+                c.passage == b.passage and c.index == b.index + 1 for b in chosen) or kind == "reason" and any(
+                # "…, and why was he short of options there?": the cause stated soon after, in the other part's article
+                c.passage == b.passage and b.index < c.index <= b.index + 3 for b in chosen))][:1]
         if not answering:
             if len(kinds) > 1:
                 missing.append("no_typed_answer" if typed_kind else "low_evidence")

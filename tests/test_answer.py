@@ -2080,3 +2080,15 @@ def test_a_country_s_adjective_names_it(tmp_path: Path, embedder):
         "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
     answer = pipeline.ask("Who will look after Scotland on a caretaker basis?")
     assert answer.text.startswith("The Scottish Football Association has appointed Tommy Burns"), answer.text
+
+
+def test_a_why_part_takes_the_cause_stated_soon_after_the_other_part_s_answer(tmp_path: Path, embedder):
+    """ "…, and why was he short of options there?" asks of the other part's subject in its own words: the
+    cause stated two sentences after the sentence that answers the first part answers it."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"squad.txt": (
+        "Dunmore names Hale in defence\n\nRovers manager Tom Dunmore revealed that Sam Hale will start alongside "
+        "Joe Pike in the injury-hit centre of defence. Dunmore said he was happy with the squad's form. \"It's a blow "
+        "that four central defenders are away because of injuries,\" he added. Rovers face City on Saturday.\n"),
+        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+    answer = pipeline.ask("Who did Dunmore pick to partner Joe Pike at centre-back, and why was he short of options there?")
+    assert "Sam Hale" in answer.text and "because of injuries" in answer.text, answer.text
