@@ -925,7 +925,15 @@ def lead_span(c: Candidate, profile: QuestionProfile, cfg: ReaderSettings) -> st
             span = inner if inner.strip() else span
     if len(span.split()) > cfg.lead_words and not c.answers:
         return text
+    at = text.find(span)
+    if at > 0 and _RELATIVE.match(span) and len(text[:at].split()) <= _ANTECEDENT_WORDS:
+        # "[SK Telecom of South Korea,] which is launching…": a relative clause is read with what it is said of
+        return text[:at + len(span)]
     return span
+
+
+# The longest sentence opening kept before a relative clause that the answer span starts with.
+_ANTECEDENT_WORDS = 8
 
 
 # What joins the names of a list: "David Bailey, Rankin and Nan Goldin" (a one-word name between two spans).

@@ -1315,6 +1315,15 @@ def test_an_answer_span_keeps_a_list_of_names_whole():
     assert span.endswith("David Bailey, Rankin and Nan Goldin"), span  # the photographers, not the artists
 
 
+def test_an_answer_span_that_opens_a_relative_clause_keeps_what_it_is_said_of():
+    """Not "Which is launching a TV to mobile service … plans to charge…": a span cut to a relative clause is
+    read with the short opening it is said of."""
+    span = _lead_span("How much will the firm charge a month?", "money",
+                      "Nortel of Canada, which is launching a TV to mobile service (via satellite) in May plans to charge "
+                      "a flat fee of $12 a month for its 12 channels of video and 12 channels of audio, and two pay channels.")
+    assert span.startswith("Nortel of Canada, which") and "$12" in span, span
+
+
 def test_an_answer_span_keeps_the_subject_its_clause_was_cut_from():
     span = _lead_span("How long was the standing ovation for the musical on its opening night?", "duration",
                       "The lavish musical production, which has cost nine million pounds to bring to the stage, was given "
