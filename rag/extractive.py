@@ -1251,11 +1251,12 @@ def _of_another(q: Quantity, text: str, profile: QuestionProfile, asked_names: t
 _ACRONYM = re.compile(r"\b(?!USA\b)[A-Z]{3,6}\b")
 
 # What a sum paid for: "$200,000 annually for office space", "£5m a year for the rights".
-_FOR_THING = re.compile(r"(?:\s+(?:a|an|per|each)\s+[a-z]+|\s+annually|\s+a\s+year)?\s+for\s+(?:the\s+|its\s+|his\s+|her\s+|their\s+|an?\s+)?"
+_FOR_THING = re.compile(r"(?:\s+(?:a|an|per|each)\s+[a-z]+|\s+annually)?\s+for\s+(?:the\s+|its\s+|his\s+|her\s+|their\s+|an?\s+)?"
                         r"([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?")
-# Words after "for" that say when or how long, not what was bought ("for the year", "for the first time").
+# Words after "for" that say when or how long, not what was bought ("for the year", "for the first time"), or
+# how many ("for three years").
 _FOR_WHEN = frozenset(terms("year years month months quarter quarters period week weeks day days time first second third "
-                           "season first half full whole next last past same"))
+                           "season half full whole next last past same " + " ".join(NUMBER_WORDS)))
 
 
 def _paid_for_another(text: str, end: int, asked: set[str]) -> bool:
@@ -1264,9 +1265,7 @@ def _paid_for_another(text: str, end: int, asked: set[str]) -> bool:
     if not m or m.group(1).endswith("ing"):
         return False  # "for misleading customers": why, not what
     said = set(terms(" ".join(g for g in m.groups() if g)))
-    if not said or said & _FOR_WHEN or set(terms(m.group(1))) & set(terms(" ".join(NUMBER_WORDS))):
-        return False
-    return not _same_things(said) & asked
+    return bool(said) and not said & _FOR_WHEN and not _same_things(said) & asked
 
 
 def _initials(text: str) -> set[str]:
@@ -1392,11 +1391,11 @@ def read(profile: QuestionProfile, passages: Sequence[Passage], keyword: Keyword
     for part, kind, typed_kind, ranked, answering in read_parts:
         if not answering and chosen:
             # "Where and when…?": the sentence after another part's answer, on its focus, stating the asked kind
-            # ("…a concert in Copenhagen… . Denmark is holding…, with a concert at Parken stadium on 2 April.")
-            answering = [c for c in ranked if c.typed and (c.focus > 0 and any(
-                c.passage == b.passage and c.index == b.index + 1 for b in chosen) or kind == "reason" and any(
-                # "…, and why was he short of options there?": the cause stated soon after, in the other part's article
-                c.passage == b.passage and b.index < c.index <= b.index + 3 for b in chosen))][:1]
+            # ("…a concert in Copenhagen… . Denmark is holding…, with a concert at Parken stadium on 2 April.").
+            # "…, and why was he short of options there?": a cause stated up to three sentences on, in its words.
+            answering = [c for c in ranked if c.typed and any(c.passage == b.passage and (
+                c.index == b.index + 1 and c.focus > 0 or kind == "reason" and b.index < c.index <= b.index + 3)
+                for b in chosen)][:1]
         if not answering:
             if len(kinds) > 1:
                 missing.append("no_typed_answer" if typed_kind else "low_evidence")
