@@ -84,6 +84,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("reason", r"^(?:and |but |so )?why\b"),
     ("duration", rf"\bhow long\b(?!\s+ago)|\b(?:how much|what amount of) time\b|\bhow many {_UNITS}\b(?!\s+ago)|\bfor how many\b|\bduration\b"
                  rf"|\bwhat (?:length|period)\b"
+                 # "Do the other reports give the same length for the call?", "the length of his ban"
+                 r"|\b(?:same|the) length (?:for|of)\b"
                  # a race's time: how long it took ("What time did the relay squad run?"), not the time of day
                  r"|\bwhat time (?:did|does|do|will|has|have|had) [^?]*\b(?:run|ran|clock|clocked|swim|swam|record|post|cover)\b"
                  r"|\b(?:winning|finishing|qualifying|record|race|personal best) time\b"
@@ -555,6 +557,11 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
     tie = _ANCHOR_TIES if anchor else frozenset()
     if types[0] == "duration":  # nor the verb that frames how long ("did it last", "did it take")
         tie |= DURATION_FRAMES
+        # nor a length the asker states before asking ("One outlet says they talked for roughly 90 minutes. Do the
+        # other reports give the same length?"): the value asked about, which the other accounts state otherwise
+        # (not one the question offers as an answer: "…for an hour and a half, or two and a half hours?")
+        premise = " ".join(re.split(r"(?<=[.!])\s+", question)[:-1])
+        tie |= {t for q in quantities_in(premise) if q.kind == "duration" for t in terms(q.surface)}
     focus = tuple(t for t in dict.fromkeys(all_terms)
                   if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside and t not in tie)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)

@@ -646,3 +646,15 @@ def test_what_a_question_sets_aside_is_not_its_focus(question: str, aside: str |
 def test_what_a_question_asks_of_the_sources_is_neither_a_part_nor_its_focus(question: str, parts: tuple, focus: tuple):
     profile = analyze(question)
     assert (profile.parts, profile.focus) == (parts, focus)
+
+
+def test_a_length_the_asker_states_before_asking_is_not_what_the_question_is_about():
+    """ "One outlet says they talked for roughly 90 minutes. Do the other reports give the same length…?" asks for
+    a duration, and the other accounts state it otherwise: the stated value's words are not focus words a
+    sentence must hold. A length offered as an answer in the question itself stays ("…or two and a half hours?")."""
+    asked = analyze("One outlet says the two leaders talked for roughly 90 minutes. Do the other reports give the same "
+                    "length for the call?")
+    assert asked.answer_type == "duration", asked.answer_type
+    assert not {"90", "minut", "rough"} & set(asked.focus), asked.focus
+    offered = analyze("Were they on the line for about an hour and a half, or for closer to two and a half hours?")
+    assert {"hour", "half"} <= set(offered.focus), offered.focus
