@@ -592,12 +592,11 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
         after = _PLACE_AFTER.match(text, end)
         if asked_places and after and not _CALENDAR.fullmatch(after.group(1).lower()) and not _same_place(after.group(1), asked_places):
             continue
-        year = _YEAR_AFTER.match(text, end)
-        if year and asked_years and year.group(1) not in asked_years:
-            continue  # "$40bn in 2003, … $48bn for 2004": the first is another year's
-        year = _YEAR_BEFORE.search(text, 0, start)
-        if year and asked_years and year.group(1) not in asked_years:
-            continue  # "…including 2001 when the 11 September attacks pushed claims up to $37bn": 2001's
+        # "$40bn in 2003, … $48bn for 2004": the first is another year's; so is a value after a year in its clause
+        # ("…including 2001 when the 11 September attacks pushed claims up to $37bn": 2001's)
+        near = (_YEAR_AFTER.match(text, end), _YEAR_BEFORE.search(text, 0, start))
+        if asked_years and any(year and year.group(1) not in asked_years for year in near):
+            continue
         month = _MONTH_AFTER.match(text, end)
         if asked_years and month and (month.group(1) or "month").lower() not in question_words:
             continue  # "the deficit was $19.6bn in November" is not the year's
@@ -676,6 +675,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     qualifiers = _qualifying_figures(profile.standalone)
     asked_at = _asked_years_and_places(profile) if kind in _MEASURED else _AskedAt()
     asked_names = _asked_names(profile)
+    asks_change = bool(question_words & _CHANGE_WORDS)  # "By how much did sales rise?": a change answers
+    # a sum's purpose is checked when the question does not say one itself ("fined … for …")
+    asked_terms = set(profile.terms) if kind == "money" and "for" not in question_words else None
     counted = _HOW_MANY.search(profile.standalone) if kind == "count" else None
     # ("how many others…?" after a count names nothing to check against)
     counted = set(words(counted.group(1))) - {"of", "the", "them", "those", "these", "other", "others", "more"} if counted else set()
@@ -755,7 +757,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 answers = tuple((a, b) for a, b in answers if not _counts_another(text[b:], counted, question_words, counted_terms))
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
-                if not question_words & _CHANGE_WORDS:
+                if not asks_change:
                     # "would increase the number of Chinese tourists by 40,000" is a change, not how many there are
                     answers = tuple((a, b) for a, b in answers if not _CHANGED_BY.search(text, 0, a))
                 answers = tuple((a, b) for a, b in answers if not set(_NUMBER.findall(text[a:b])) & qualifiers)
@@ -764,10 +766,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 at = {q.start: q for q in quantities}
                 answers = tuple((a, b) for a, b in answers
                                 if not _of_another(at.get(a) or Quantity(kind, 0.0, "=", text[a:b], None, a), text, profile, asked_names))
-                if kind == "money" and "for" not in question_words:
-                    # "provided more than $200,000 annually for office space" is what another thing cost, not the
-                    # asked payment (a question that says what it was for, "fined … for …", is left to its words)
-                    answers = tuple((a, b) for a, b in answers if not _paid_for_another(text, b, set(profile.terms)))
+                if asked_terms is not None:
+                    # "provided more than $200,000 annually for office space" is what another thing cost, not the asked payment
+                    answers = tuple((a, b) for a, b in answers if not _paid_for_another(text, b, asked_terms))
             spoken = about_topic and bool(speaker_terms & sentence_terms) and bool(_SPEECH.search(text))
             # "Does Putin support…?": a sentence stating the support, or its refusal, speaks to it.
             states = bool(predicate) and (predicate in sentence_terms or _refuses(sentence_terms))
