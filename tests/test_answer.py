@@ -819,6 +819,10 @@ def test_who_is_not_answered_by_the_person_the_question_names(news_pipeline: Pip
     assert answer.abstained, answer.text
 
 
+# An article on nothing the tests ask about, beside the one they do: the index holds more than the answer.
+_RAIL = {"rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"}
+
+
 def _pipeline_over(tmp_path: Path, embedder, articles: dict[str, str]) -> Pipeline:
     """A pipeline over a temp index of the given articles (file name -> text)."""
     corpus = tmp_path / "corpus"
@@ -1854,7 +1858,7 @@ def test_a_figure_for_the_asked_country_by_another_name_is_the_figure_asked_for(
     pipeline = _pipeline_over(tmp_path, embedder, {"migration.txt": (
         "Migration figures\n\nThe shadow home secretary said nearly 160,000 people were settling in the UK every "
         "year. About 90,000 people were settling in France every year, he added.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("How many people settle in Britain every year, according to the shadow home secretary?")
     assert "160,000" in answer.text and "90,000" not in answer.text, answer.text
 
@@ -1865,7 +1869,7 @@ def test_two_parts_answered_by_one_sentence_quote_the_values_of_both(tmp_path: P
         "Norway opens gas fields\n\nNorway has offered Danish companies access to its North Sea gas reserves. "
         "Danish firms would be allowed to operate 12 offshore gas fields in the north of Norway, which could produce "
         "more than 40 billion cubic metres, the minister confirmed.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("Under Norway's offer, how many offshore gas fields can Danish companies run, and how much gas "
                           "could they produce?")
     assert "12 offshore gas fields" in answer.text and "40 billion cubic metres" in answer.text, answer.text
@@ -1877,7 +1881,7 @@ def test_a_part_naming_its_own_subject_is_not_stated_by_the_sentence_read_for_th
         "Fishing quota survey\n\nIn the new Coastwatch survey, 52% said they supported the fishing quota, with 30% "
         "against.\n"),
         "ipsos.txt": "Quota history\n\nA poll by Ipsos in 2001 asked coastal residents about the fishing quota.\n",
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("What share of people backed the fishing quota in the Ipsos poll of 2001, and what does the new "
                           "Coastwatch survey show?")
     assert "52%" in answer.text and "don't answer" in answer.text and "Ipsos" in answer.text, answer.text
@@ -1890,7 +1894,7 @@ def test_the_cause_stated_after_the_sentence_on_what_is_asked_about_is_quoted(tm
         "Acme cuts jobs after loss\n\nUp to 900 jobs are to go at widget maker Acme Holdings after bigger-than-expected "
         "losses. Acme posted a $40m loss for the last three months of 2004, against a $12m profit a year before. It "
         "blamed a $55m payout to settle a patent lawsuit brought by a rival, Bolt Industries.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("What did Acme blame for its loss in the last three months of 2004?")
     assert "$55m payout" in answer.text, answer.text
 
@@ -1916,7 +1920,7 @@ def test_a_change_by_a_figure_is_not_the_level_asked_for(tmp_path: Path, embedde
     pipeline = _pipeline_over(tmp_path, embedder, {"tourism.txt": (
         "Visa deal for Norland tourists\n\nArland has agreed to ease visa rules for Norland tour groups. It is "
         "expected this would increase the number of Norland tourists by 40,000 per year, officials said.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     assert pipeline.ask("How many Norland tourists visit Arland each year?").abstained
     answer = pipeline.ask("By how much is the visa deal expected to increase the number of Norland tourists each year?")
     assert "40,000" in answer.text, answer.text
@@ -1928,7 +1932,7 @@ def test_a_figure_in_a_clause_about_another_year_is_not_the_asked_year_s(tmp_pat
     pipeline = _pipeline_over(tmp_path, embedder, {"claims.txt": (
         "Insurers count the cost\n\nStorm damage claimed from Norland insurers in 2004 eclipsed most previous years, "
         "including 2001 when floods pushed claims up to $37bn, the industry body said.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     assert pipeline.ask("How much did storm damage in 2004 cost Norland insurers?").abstained
     answer = pipeline.ask("How much did the floods of 2001 cost Norland insurers?")
     assert "$37bn" in answer.text, answer.text
@@ -1940,7 +1944,7 @@ def test_a_stake_is_a_shareholding(tmp_path: Path, embedder):
         "Acme sells Linkway stake\n\nEngineering group Acme has agreed to sell its holding in the Linkway rail "
         "consortium. The sale of the 40% stake to Norland's Bolt Group for £96m is a lifeline to Acme, which was "
         "weighed down by debts.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("What price is Bolt Group paying for Acme's shareholding in Linkway?")
     assert "£96m" in answer.text, answer.text
 
@@ -2060,7 +2064,7 @@ def test_a_name_question_takes_the_name_given_as_one(tmp_path: Path, embedder):
         "help users remove adware - programs which show pop-ups and slow a PC's performance. Jane Holt, a security "
         "manager at Acme, said the worm going after the scanner was called Norbix-B and was being sent as an e-mail "
         "attachment.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("What is the worm that goes after Acme's anti-virus scanner called?")
     assert "Norbix-B" in answer.text and "PC's" not in answer.text, answer.text
 
@@ -2071,7 +2075,7 @@ def test_a_sum_paid_for_another_thing_does_not_answer(tmp_path: Path, embedder):
         "Acme hid payments to directors\n\nAcme failed to disclose payments to Bolt Air, an airline owned by two of "
         "its former directors, regulators said. Acme also did not reveal that it paid more than $200,000 "
         "annually for office space and a car for former directors.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("How much money did Acme pay to Bolt Air, the airline owned by its former directors?")
     assert "$200,000" not in answer.text, answer.text
     answer = pipeline.ask("How much money did Acme spend on office space each year?")  # the thing it paid for
@@ -2086,7 +2090,7 @@ def test_a_country_s_adjective_names_it(tmp_path: Path, embedder):
         "Scotland captain Barry Ferguson said the players must look after each other. Vogts had been in charge for "
         "almost three years. The Scottish Football Association has appointed Tommy Burns to look after the national "
         "side on a caretaker basis.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("Who will look after Scotland on a caretaker basis?")
     assert answer.text.startswith("The Scottish Football Association has appointed Tommy Burns"), answer.text
 
@@ -2098,6 +2102,6 @@ def test_a_why_part_takes_the_cause_stated_soon_after_the_other_part_s_answer(tm
         "Dunmore names Hale in defence\n\nRovers manager Tom Dunmore revealed that Sam Hale will start alongside "
         "Joe Pike in the injury-hit centre of defence. Dunmore said he was happy with the squad's form. \"It's a blow "
         "that four central defenders are away because of injuries,\" he added. Rovers face City on Saturday.\n"),
-        "rail.txt": "Rail fares rise\n\nRail fares in Spain will rise by 4% in January, the operators said on Monday.\n"})
+        **_RAIL})
     answer = pipeline.ask("Who did Dunmore pick to partner Joe Pike at centre-back, and why was he short of options there?")
     assert "Sam Hale" in answer.text and "because of injuries" in answer.text, answer.text
