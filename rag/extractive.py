@@ -129,7 +129,10 @@ _QUANTITY_ANSWERS = {"duration": ("duration",), "percent": ("percent",), "money"
 # A sentence about what the one before said: "That appeared to be a reference to…", "This means…".
 _REFERS_TO_BEFORE = re.compile(r"(?:That|This|It)\s+(?:is|was|appeared|appears|seemed|seems|means|meant|refers|referred)\b")
 # A sentence that goes on about a thing the one before named: "The attack made…", "This inquiry…".
-_GOES_ON = re.compile(r"(?:The|This|That|These|Those)\s+([a-z][\w-]+)\b")
+# (after an opening adverb: "Globally, the number sold will reach 159 million")
+_GOES_ON = re.compile(r"(?:[A-Z][a-z]+ly,\s+)?(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)\s+([a-z][\w-]+)\b")
+# What a sentence that goes on about a count calls it: "the number sold", "the total"
+_COUNT_NOUNS = frozenset({"number", "total", "figure", "tally"})
 # (not the comma of a figure: "11,488.76")
 _CLAUSE = re.compile(r"\s*(?:[;:—–]|,(?!\d)|(?<!\d),)[”’\"]?\s*|\s+-\s+|\s+(?=(?:which|who|while|whereas|although|but)\s)")  # not inside (…): see _clauses
 # Finer cuts, for a clause still too long to be a short answer.
@@ -515,10 +518,14 @@ _IN_PLACE = re.compile(r"\bin\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _YEAR_AFTER = re.compile(r"\s+(?:in|for|during|over)\s+(?:the\s+(?:whole\s+|calendar\s+|financial\s+)?year\s+)?((?:19|20)\d\d)\b")  # "$40bn in 2003"
 _YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\b[^,;:()]*$")  # a year earlier in the value's clause: "in 2001 when … $37bn"
 _ALONE_AFTER = re.compile(r"\)?(?:\s*\([^()]*\))?[^,;:.()]{0,40}?\bin\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+alone\b")
+# The whole world's figure, not one region's: "sold worldwide", "globally".
+_WORLD = re.compile(r"\b(?:worldwide|world-wide|globally|global|around the world|across the world)\b", re.I)
 _PLACE_AFTER = re.compile(r"[^,;:.()]{0,40}?" + _IN_PLACE.pattern)  # "in" a place, in the clause after a value
 # "$19.6bn in November" (when no year follows the month), "$19.7bn the month before", "£2m a month": a month's value
 _MONTH_AFTER = re.compile(rf"\s+(?:(?:in|for|during)\s+(?:the\s+month\s+of\s+)?({_MONTHS})\b(?!,?\s+(?:19|20)\d\d)"
                           r"|(?:in\s+)?(?:the\s+(?:previous\s+|same\s+)?month|last\s+month|this\s+month|a\s+month|per\s+month|each\s+month)\b)", re.I)
+# "167 million in the third quarter of 2004": a quarter's value, not the year's
+_QUARTER_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:in|during|for|over)\s+the\s+(?:first|second|third|fourth|final|last|latest|previous)\s+quarter\b", re.I)
 # "is expected to rise to about $150bn": a forecast, before the value in its clause
 _FORECAST = re.compile(r"\b(?:expected|forecast|projected|predicted|tipped|likely|set)\s+to\b[^,;:.()]{0,30}$", re.I)
 _FORECAST_WORDS = frozenset("expect expected expects forecast forecasts predict predicted projected projection estimate "
@@ -543,6 +550,7 @@ class _AskedAt:
     places: frozenset[str] = frozenset()  # the places it asks "in" (lower-cased; not a month or a day)
     days: frozenset[str] = frozenset()  # the weekdays it names
     words: frozenset[str] = frozenset()  # all its words
+    world: bool = False  # it asks the world's figure ("sold worldwide")
 
 
 def _asked_years_and_places(profile: QuestionProfile) -> _AskedAt:
@@ -551,7 +559,8 @@ def _asked_years_and_places(profile: QuestionProfile) -> _AskedAt:
     return _AskedAt(frozenset(_YEAR.findall(profile.standalone)),
                     frozenset(m.group(1).lower() for m in _IN_PLACE.finditer(profile.standalone)
                               if not _CALENDAR.fullmatch(m.group(1).lower())),
-                    frozenset(_WEEKDAY.findall(" ".join(question_words))), question_words)
+                    frozenset(_WEEKDAY.findall(" ".join(question_words))), question_words,
+                    bool(_WORLD.search(profile.standalone)))
 
 
 # Countries news text names by another name than the question: "in the UK" for "in Britain".
@@ -569,8 +578,9 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
     Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
     profit did BA make for the year to March 2005?" by a sentence on the three months to December 2004:
     a sentence whose years are all others states another year's value, and a value followed in its
-    clause by "in" another place is another place's. For an asked year, a value "in November" (or
-    "the month before") is a month's."""
+    clause by "in" another place is another place's, as is any value of a sentence that says "in" a
+    place when the worldwide figure is asked. For an asked year, a value "in November" (or "the month
+    before") is a month's, and one "in the third quarter" a quarter's."""
     asked_years, asked_places, question_words = asked.years, asked.places, asked.words
     stated_years = set(_YEAR.findall(text))
     if asked_years and stated_years and not asked_years & stated_years:
@@ -583,6 +593,9 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
     # place is asked about)
     spans = tuple((start, end) for start, end in spans if not (
         (alone := _ALONE_AFTER.match(text, end)) and not set(words(alone.group(1))) & question_words))
+    if asked.world and not _WORLD.search(text) and any(
+            not _CALENDAR.fullmatch(m.group(1).lower()) for m in _IN_PLACE.finditer(text)):
+        return ()  # "will be sold in Europe by the end of 2004" is one region's, not the worldwide figure asked
     if not asked_places and not asked_years:
         return spans
     if asked_places and asked_years & stated_years and not asked_places & set(words(text)):
@@ -600,6 +613,8 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
         month = _MONTH_AFTER.match(text, end)
         if asked_years and month and (month.group(1) or "month").lower() not in question_words:
             continue  # "the deficit was $19.6bn in November" is not the year's
+        if asked_years and "quarter" not in question_words and _QUARTER_AFTER.match(text, end):
+            continue
         kept.append((start, end))
     return tuple(kept)
 
@@ -743,7 +758,8 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
             # (for "which city?", not "These negotiations will begin … in the Middle East": a new name after the
             # sentence before only says what that one referred to)
             carried = before_share >= cfg.carried_share and (
-                kind not in ENTITY_TYPES and opening is not None and _mentions_word(opening.group(1), focus_terms)
+                kind not in ENTITY_TYPES and opening is not None and (
+                    _mentions_word(opening.group(1), focus_terms) or kind == "count" and opening.group(1) in _COUNT_NOUNS)
                 or bool(_REFERS_TO_BEFORE.match(text)))  # "That appeared to be a reference to the Zaporizhzhia plant"
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)

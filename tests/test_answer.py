@@ -1047,6 +1047,9 @@ _PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star 
         "thriller Nightfall, the studio said on Monday. Godzilla star Jean Dorval was France's best-paid actor last year, "
         "earning 4m euros. Chief executive Carl Svensson explained that \"the film cost $90m to make\".\n")
 
+_PHONES = ("Camera phones boom\n\nFour times more camera phones will be sold in Europe by the end of 2004 than last "
+           "year, says a report from analysts Vantix.\n")
+
 _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wales, the company said on Monday. According "
           "to Reuters, it will close 3 mills. Rival steelmaker Dexa shut 12 plants last year. The firm, which Jan Kowal "
           "founded in Poland, employs 4,000 people.\n")
@@ -1082,6 +1085,14 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
     # a name before a focus word ("Ellen closed") is the subject of a verb, not another closure
     ("Storm hits Cornwall\n\nStorm Ellen closed the Tamar bridge for six hours on Friday, police said.\n",
      "How long was the Tamar bridge closed?", "six hours"),
+    # one region's figure ("in Europe") is not the worldwide one asked; "Globally, the number sold…" goes on about
+    # the camera phones of the sentence before
+    (_PHONES, "How many camera phones does Vantix expect to be sold worldwide in 2004?", None),
+    (_PHONES + "Globally, the number sold will reach 159 million, an increase of 104%.\n",
+     "How many camera phones does Vantix expect to be sold worldwide in 2004?", "159 million"),
+    # a quarter's figure is not the asked year's
+    ("Phone sales up\n\nMobile phone sales passed 167 million in the third quarter of 2004, according to a report "
+     "from analysts Vantix.\n", "How many mobile phones did Vantix say were sold in 2004?", None),
 ])
 def test_a_value_of_another_place_year_or_person_does_not_answer(tmp_path: Path, embedder, article, question, expected):
     answer = _pipeline_over(tmp_path, embedder, {"article.txt": article}).ask(question)
