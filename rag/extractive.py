@@ -23,7 +23,7 @@ from .config import ReaderSettings
 from .quantities import MONEY_IN_WORDS, Quantity, extract
 from .question import DAYS, DURATION_FRAMES, MONTHS, ORG_HEADS, PLACE_HEADS, TYPED, QuestionProfile, contrast_violated, part_profiles
 from .retrieval import KeywordIndex, Passage
-from .text import (DEMONYM_ENDING, NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
+from .text import (DEMONYM_ENDING, NAME_WORD, NUMBER_WORDS, REFERS_BACK, ROLE_NOUNS, normalize, planted_sentences, proper_names, split_sentences, terms,
                    without_possessive, words)
 
 Relevance = Callable[[list[str]], list[float]]
@@ -63,7 +63,8 @@ TYPE_PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"[$£€¥]\s?\d|" + MONEY_IN_WORDS.pattern, re.I),
     # (not from a capitalised word that opens a sentence: "The Russian leader", "In Moscow")
     "person": re.compile(r"\b(?!(?:The|A|An|This|That|These|Those|In|On|At|By|For|From|To|With|But|And|Or|If|When|While|After|Before"
-                         r"|As|It|Its|He|His|She|Her|They|Their|We|Our|Last|Next|Former)\s)[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b"),
+                         rf"|As|It|Its|He|His|She|Her|They|Their|We|Our|Last|Next|Former)\s){NAME_WORD}(?:[-'’][A-Z]?[a-z]+)?"
+                         rf"(?:\s+(?:[A-Z]\.\s*)?{NAME_WORD}(?:[-'’][A-Z]?[a-z]+)?)+\b"),
     "organisation": re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of\s+|the\s+|for\s+|and\s+)?[A-Z][\w&'’.-]*)*"),
     "speed": re.compile(r"\b\d[\d,.]*\s*(?:mph|km/h|kmh|kph|knots|m/s|[kmgt]hz|[kmg]bps|(?:miles|kilomet(?:re|er)s|km|metres|meters)\s+(?:an|per)\s+(?:hour|second))"
                         rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:-|\s+)times\s+(?:faster|quicker|slower|as\s+fast)\b", re.I),

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Sequence
 
 from .quantities import CURRENCY_WORD, extract as quantities_in
-from .text import DEMONYM_ENDING, QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms, without_possessive
+from .text import DEMONYM_ENDING, NAME_WORD, QUESTION_FILLERS, QUESTION_WORDS, ROLE_NOUNS, STOPWORDS, proper_names, question_terms, terms, without_possessive
 
 # Expected answer types, tried in order: the first rule that matches wins. Order is what
 # resolves collisions: "how much time" is a duration before "how much" is money; "how many
@@ -370,6 +370,8 @@ _AGREE_CLAUSE = re.compile(rf"(?:,?\s+and\s+|(?<=\?)\s*)(?={_SOURCES_AGREE})[^?]
 _ANCHOR_TIES = frozenset(terms("after before during since following ahead"))
 # The verbs that frame a question on how long ("did it last", "did it take", "did they spend"): not what it is about.
 DURATION_FRAMES = frozenset(terms("last lasted take took spend spent"))
+# The verb of a reaction question ("How did X react to…", "…respond to…"): its answer rarely repeats it.
+_REACTED = re.compile(r"\bhow (?:did|does|do|has|have|had|will|would) [^?]*?\b(react|respond|reply)(?:ed)?\s+to\b", re.I)
 
 
 def _anchor_terms(question: str) -> tuple[str, ...]:
@@ -434,7 +436,7 @@ def _a_person(name: str) -> bool:
 
 def _names_in(text: str) -> list[str]:
     """Capitalised names of two words or more in running text, titles dropped ("Dan Scavino")."""
-    found = re.findall(r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)+\b", text)
+    found = re.findall(rf"\b{NAME_WORD}(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z]\.)?(?:\s+{NAME_WORD}(?:[-'’][A-Z]?[a-z]+)?)+\b", text)
     return [name for name in map(_without_titles, found) if len(name.split()) >= 2]
 
 
@@ -454,7 +456,7 @@ def _people_in(previous: str, question: str) -> list[str]:
     "they", the names joined by "and" are "they" ("Trump and Vance berate Zelensky": he = Zelensky).
     """
     found = [(m.start(), m.group(0)) for m in re.finditer(
-        r"(?<![\w.])[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?)*", previous) if m.start() > 0]
+        rf"(?<![\w.]){NAME_WORD}(?:[-'’][A-Z]?[a-z]+)?(?:\s+{NAME_WORD}(?:[-'’][A-Z]?[a-z]+)?)*", previous) if m.start() > 0]
     people = []  # (start, end, name without titles or possessive)
     for at, name in found:
         person = _without_titles(without_possessive(name))
@@ -562,6 +564,8 @@ def analyze(question: str, history: Sequence[Turn | str] = ()) -> QuestionProfil
         # (not one the question offers as an answer: "…for an hour and a half, or two and a half hours?")
         premise = " ".join(re.split(r"(?<=[.!])\s+", question)[:-1])
         tie |= {t for q in quantities_in(premise) if q.kind == "duration" for t in terms(q.surface)}
+    if types[0] == "statement":  # nor the verb that asks for a reaction ("How did McLeish react to the ban?": the ban)
+        tie |= {t for m in _REACTED.finditer(question) for t in terms(m.group(1))}
     focus = tuple(t for t in dict.fromkeys(all_terms)
                   if t not in name_terms and t not in QUESTION_FILLERS and t not in anchor and t not in aside and t not in tie)
     attribute = tuple(t for t in focus if t in _CONTRAST_OF)

@@ -93,9 +93,14 @@ def question_terms(question: str) -> list[str]:
     return terms(" ".join(w for w in words(question) if w not in QUESTION_FILLERS and w not in QUESTION_WORDS))
 
 
+# A capitalised word of a name, with the surname prefixes that capitalise inside it ("McLetchie",
+# "MacAskill", "DiCaprio"); not a brand's inner capital ("PlayStation", "OutKast": not people).
+NAME_WORD = r"(?:Ma?c|Di|De|Le|La|Fitz)?[A-Z][a-z]+"
+
+
 def proper_names(question: str) -> list[str]:
     """Capitalised words of a question that are not its first word ("Olena", "Zelenska")."""
-    found = re.findall(r"(?<![.?!]\s)(?<!^)\b((?:[A-Z]['’])?[A-Z][a-z]+(?:['’][a-z]+)?|[A-Z]{2,})\b", question.strip())
+    found = re.findall(rf"(?<![.?!]\s)(?<!^)\b((?:[A-Z]['’])?{NAME_WORD}(?:['’][a-z]+)?|[A-Z]{{2,}})\b", question.strip())
     return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 

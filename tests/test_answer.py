@@ -393,6 +393,8 @@ def test_a_share_or_a_factor_in_words_answers_a_quantity_question(kind, question
     ("Who will manage the side?", "Manchester United Manager Alex Ferguson named his team.", ["Alex Ferguson"]),
     # no title in the run: the whole run, and an organisation's name is not a person's
     ("Who criticised the plan?", "Gordon Brown criticised the plan.", ["Gordon Brown"]),
+    # a surname capitalised inside ("McFadyen", "DiCaprio") is one word of the name
+    ("Which journalist got the e-mail?", "It went by mistake to Newsnight journalist Andrew McFadyen.", ["Andrew McFadyen"]),
     ("Which designer made the game?", "Lionhead Studios made the game.", []),
     ("Who is the man who made the game?", "Lionhead Studios made the game.", []),
     # unless a bare "who" asks who did something, which a body does too

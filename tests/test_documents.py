@@ -164,6 +164,8 @@ def test_proper_names_of_a_question():
     assert proper_names("For which film was Irish actor Dan O'Herlihy nominated?") == ["Irish", "Dan", "O'Herlihy"]
     assert proper_names("What did Olena Zelenska say about the call?") == ["Olena", "Zelenska"]
     assert proper_names("How long did the call last?") == []
+    # a surname's inner capital ("McLetchie", "DiCaprio") is not a cut; a brand's ("PlayStation") is no person's
+    assert proper_names("Did David McLetchie meet DiCaprio?") == ["David", "McLetchie", "DiCaprio"]
 
 
 def test_discover_refuses_links_out_of_the_folder_and_special_files_without_opening_them(tmp_path: Path):

@@ -379,6 +379,16 @@ def test_she_falls_back_to_the_name_in_the_last_question():
     assert profile.answer_type == "statement"
 
 
+def test_he_is_the_whole_name_of_a_surname_capitalised_inside():
+    """Not "David Mc": the follow-up is about David McLetchie, whom the articles name."""
+    history = [Turn("Why were questions raised about David McLetchie's work for a law firm?", "")]
+    profile = analyze("Had anyone lodged a complaint against him?", history)
+    assert profile.referent == "David McLetchie" and "McLetchie" in profile.required_names, profile
+    history = [Turn("Which journalist got Alastair Campbell's e-mail by mistake?",
+                    "The e-mail was sent by mistake to Newsnight journalist Andrew McFadyen. [1]")]
+    assert analyze("What did he do with it?", history).referent == "Andrew McFadyen"
+
+
 def test_he_is_a_person_not_a_place_or_an_event_named_before():
     history = [Turn("Which British former Guantanamo Bay detainee says he will sue the government?",
                     "Former Guantanamo Bay detainee Martin Mubanga says he will sue. [1]")]
