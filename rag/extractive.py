@@ -189,7 +189,7 @@ class Candidate:
 # Kinds of place, body or person whose names say what they are ("Harvard University", "the Beverly Hilton
 # hotel", "Judge Mary Schroeder"): asked for by that noun, an answer names one as such.
 _NAMED_AS = {"university": {"university", "universities", "college"}, "college": {"college", "university"},
-             "school": {"school", "academy", "college"}, "hospital": {"hospital", "infirmary", "clinic"},
+             "school": {"school", "academy", "college"}, "hospital": {"hospital", "infirmary", "clinic", "hospice"}, "hospice": {"hospice"},
              "stadium": {"stadium", "park", "ground", "arena"}, "museum": {"museum", "gallery"},
              "church": {"church", "cathedral", "chapel", "abbey"}, "airport": {"airport"},
              "hotel": {"hotel", "inn"}, "judge": {"judge", "justice", "magistrate"}}
@@ -764,8 +764,10 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 or bool(_REFERS_TO_BEFORE.match(text)))  # "That appeared to be a reference to the Zaporizhzhia plant"
             quantities = extract(text)
             answers = _answer_spans(kind, text, question_words, quantities, profile.names, people)
-            if answers and kind in ENTITY_TYPES and asked_kind and not asked_kind & set(words(text)):
-                answers = ()  # "At which university…?" is answered by a university, named as one
+            if answers and kind in ENTITY_TYPES and asked_kind:
+                # "At which university…?" is answered by a university, named as one ("Harvard University", "the
+                # University of Leeds", "the Beverly Hilton hotel"; not "is in hospital in Los Angeles")
+                answers = tuple((a, b) for a, b in answers if asked_kind & {*words(text[a:b]), *words(text[:a])[-2:], *words(text[b:])[:1]})
             if told and told in normalize(text):
                 answers = ()  # the sentence quoted to the asker, who asks for another one ("And how many others…?")
             if answers and counted:

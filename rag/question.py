@@ -161,7 +161,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     # Organisations, and other things known by a proper name (a film, a product): a capitalised name the question lacks.
     ("organisation", rf"\b(?:which|what) {_ADJECTIVES}(?:company|companies|firm|firms|organi[sz]ations?|agency|agencies|group|bank|banks|party|team|teams|club|clubs|network|broadcaster"
                      r"|newspapers?|paper|outlet|channel|tank|think-tank|thinktank|institute|foundation|committee|department|ministry|body|institution|union|label|studio|publisher|carrier|airline|retailer|brand|band|bands"
-                     r"|charity|university|school|hospital|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
+                     r"|charity|university|school|hospital|hospice|clinic|hotel|museum|gallery|theatre|council|regulator|watchdog|supermarket|chain|maker|manufacturer|developer|website|magazine"
                      r"|film|films|movie|song|album|book|novel|play|musical|opera|ballet|show|documentary|episode|track|painting|exhibition|programme|series|sitcom|soap|game|product|console|phone|device|award|prize|trophy)\b"
                      # (not a body naming the person asked for: "which State Department official", "which club captain")
                      + rf"(?!\s+(?:{_ROLES})\b)"),

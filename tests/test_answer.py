@@ -1843,6 +1843,17 @@ def test_which_university_is_answered_by_a_university_named_as_one(tmp_path: Pat
     assert "Beverly Hilton" in hotel.text, hotel.text
 
 
+def test_a_sentence_that_says_the_kind_asked_but_names_none_does_not_answer(tmp_path: Path, embedder):
+    """"In hospital in Los Angeles", "at a London hospice": the asked kind of place is said, but which one is not;
+    the names about it are the question's own or describe someone ("Veteran US television host")."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"clark.txt": (
+        "Clark in hospital\n\nVeteran US television host Dick Clark is in hospital in Los Angeles after suffering a mild "
+        "stroke. Former Northern Ireland minister Sir Nicholas Scott has died at a London hospice, his family has announced.\n"),
+        **_RAIL})
+    assert pipeline.ask("Which Los Angeles hospital has Dick Clark been admitted to?").abstained
+    assert pipeline.ask("In which London hospice did Sir Nicholas Scott die?").abstained
+
+
 def test_a_part_asked_in_other_words_is_answered_by_the_sentence_that_says_it(tmp_path: Path, embedder):
     """"Whom will he replace?" is answered by "He will succeed … Ann Grant": news writing's words for one
     and the same act count as the question's."""
