@@ -201,6 +201,15 @@ def _which(nouns: Sequence[str]) -> re.Pattern[str]:
 
 
 _ASKED_INSTITUTION = _which(_NAMED_AS)
+# "Which forward…?", "Which singer…?": a role of one kind, which a name that another role describes ("fly-half
+# Jonny Wilkinson") is not; any person of a kind is a player, an official, a star (those do not rule one out).
+_ASKED_ROLE = _which(sorted(ROLE_NOUNS - set("official officials leader leaders player players star artist winner champion "
+                                              "executive boss chief".split()), key=len, reverse=True))
+_ROLE_BEFORE = re.compile(r"\b([a-z][a-z-]+)\s+$")  # the lower-case word just before a name
+# Roles that are kinds, or other words, of the asked one: a flanker is a forward, a manager a team's coach.
+_SAME_ROLE = tuple(frozenset(group.split()) for group in (
+    "forward striker flanker hooker", "goalkeeper keeper", "spokesman spokeswoman spokesperson", "adviser advisor aide",
+    "actor actress star", "author writer", "coach manager boss", "singer star artist"))
 # "Which studio…?", "What charity…?": the kind of body asked for, which a sentence naming one without the
 # question's focus words must also name ("…snapped up by the studio DreamWorks").
 _KIND_ASKED = _which("""studio newspaper paper group channel network charity company firm club team bank band label broadcaster
@@ -686,6 +695,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     ordinals = _ordinals(profile.standalone)
     periods = _periods(profile.standalone)
     asked_kind = _asked_institution(profile.standalone)
+    asked_role = _ASKED_ROLE.search(profile.standalone) if kind == "person" else None
+    other_roles = ROLE_NOUNS - {asked_role.group(1).lower()}.union(
+        *(group for group in _SAME_ROLE if asked_role.group(1).lower() in group)) if asked_role else frozenset()
     kind_noun = _KIND_ASKED.search(profile.standalone) if kind in ENTITY_TYPES else None
     kind_terms = set(terms(kind_noun.group(1))) if kind_noun else set()
     qualifiers = _qualifying_figures(profile.standalone)
@@ -768,6 +780,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 # "At which university…?" is answered by a university, named as one ("Harvard University", "the
                 # University of Leeds", "the Beverly Hilton hotel"; not "is in hospital in Los Angeles")
                 answers = tuple((a, b) for a, b in answers if asked_kind & {*words(text[a:b]), *words(text[:a])[-2:], *words(text[b:])[:1]})
+            if answers and other_roles:
+                answers = tuple((a, b) for a, b in answers
+                                if not ((role := _ROLE_BEFORE.search(text, 0, a)) and role.group(1).lower() in other_roles))
             if told and told in normalize(text):
                 answers = ()  # the sentence quoted to the asker, who asks for another one ("And how many others…?")
             if answers and counted:

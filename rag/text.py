@@ -109,7 +109,8 @@ def proper_names(question: str) -> list[str]:
 ROLE_NOUNS = frozenset("""official officials leader leaders minister ministers president player players spokesman
     spokeswoman spokesperson executive boss chief singer actor actress director manager coach politician envoy
     negotiator adviser advisor aide analyst expert journalist star artist judge champion striker winger midfielder
-    defender goalkeeper keeper captain secretary chairman author writer presenter winner""".split())
+    defender goalkeeper keeper captain secretary chairman author writer presenter winner forward fly-half scrum-half
+    full-back flanker hooker batsman bowler jockey skipper boxer golfer sprinter athlete""".split())
 
 
 # Words that, opening a sentence, lean on the one before it for their subject or meaning ("He added

@@ -1843,6 +1843,24 @@ def test_which_university_is_answered_by_a_university_named_as_one(tmp_path: Pat
     assert "Beverly Hilton" in hotel.text, hotel.text
 
 
+def test_which_role_is_not_answered_by_someone_of_another_role(tmp_path: Path, embedder):
+    """"Which forward…?" is not answered by "fly-half Jonny Wilkinson" (a back), but is by "flanker Lewis Moody"
+    (a forward), and "Who put forward the amendment?" asks no role."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"captain.txt": (
+        "England captaincy\n\nJason Robinson has led the team during their opening three defeats, in the absence of "
+        "fly-half Jonny Wilkinson. Brian Moore believes the England captain should not be a full-back.\n"),
+        "amendment.txt": ("Bill amended\n\nAn amendment to the bill has been tabled by former Conservative leader Iain "
+                          "Duncan Smith. Ninety one MPs have signed a petition backing the amendment.\n"), **_RAIL})
+    assert pipeline.ask("Which forward does Brian Moore want to take over the England captaincy from Jason Robinson?").abstained
+    put = pipeline.ask("Who put forward the amendment to the bill, and how many MPs signed a petition in support?")
+    assert "Iain Duncan Smith" in put.text and not put.unanswered, put.text
+    (tmp_path / "2").mkdir()
+    flanker = _pipeline_over(tmp_path / "2", embedder, {"captain.txt": (
+        "England captaincy\n\nBrian Moore wants flanker Lewis Moody to captain England in the absence of fly-half "
+        "Jonny Wilkinson.\n"), **_RAIL})
+    assert "Lewis Moody" in flanker.ask("Which forward does Brian Moore want to see captain England?").text
+
+
 def test_a_sentence_that_says_the_kind_asked_but_names_none_does_not_answer(tmp_path: Path, embedder):
     """"In hospital in Los Angeles", "at a London hospice": the asked kind of place is said, but which one is not;
     the names about it are the question's own or describe someone ("Veteran US television host")."""

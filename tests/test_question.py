@@ -60,6 +60,7 @@ ANSWER_TYPE_CASES = [
     # someone named by what they do, an agent noun before the verb; not a thing ending alike
     ("Which wealthy backer paid for the party's advertising?", "person"),
     ("Which novelist won the prize?", "person"),
+    ("Which forward will take over the captaincy?", "person"),  # a player's position is a role
     ("Which British former Guantanamo Bay detainee says he will sue?", "person"),  # "-ee" is a person, after 4 words
     ("Which degree was she awarded?", "description"),  # not an "-ee" person
     ("Which Labour politician resigned on Friday?", "person"),
