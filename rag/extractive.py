@@ -583,6 +583,12 @@ def _same_place(stated: str, asked: frozenset[str]) -> bool:
     return place in asked or any(place in names and asked & names for names in _SAME_COUNTRY)
 
 
+def _in_another_place(text: str, end: int, asked_places: frozenset[str]) -> bool:
+    """Is the value ending at ``end`` followed in its clause by "in" a place the question does not ask about?"""
+    after = _PLACE_AFTER.match(text, end)
+    return bool(after) and not _CALENDAR.fullmatch(after.group(1).lower()) and not _same_place(after.group(1), asked_places)
+
+
 def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, asked: _AskedAt) -> tuple[tuple[int, int], ...]:
     """The values of ``text`` that may be those of the asked year and place. "How many people does
     Mittal employ in Romania?" is not answered by "It employs 50,000 staff in Kazakhstan", nor "What
@@ -612,8 +618,7 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
         return ()  # "Renault sold 2.4 million vehicles in 2004" for "…in Turkey in 2004?": the year's whole, not the place's
     kept = []
     for start, end in spans:
-        after = _PLACE_AFTER.match(text, end)
-        if asked_places and after and not _CALENDAR.fullmatch(after.group(1).lower()) and not _same_place(after.group(1), asked_places):
+        if asked_places and _in_another_place(text, end, asked_places):
             continue
         # "$40bn in 2003, … $48bn for 2004": the first is another year's; so is a value after a year in its clause
         # ("…including 2001 when the 11 September attacks pushed claims up to $37bn": 2001's)
@@ -701,7 +706,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     kind_noun = _KIND_ASKED.search(profile.standalone) if kind in ENTITY_TYPES else None
     kind_terms = set(terms(kind_noun.group(1))) if kind_noun else set()
     qualifiers = _qualifying_figures(profile.standalone)
-    asked_at = _asked_years_and_places(profile) if kind in _MEASURED else _AskedAt()
+    asked_at = _asked_years_and_places(profile) if kind in _MEASURED or kind == "date" else _AskedAt()
     asked_names = _asked_names(profile)
     asks_change = bool(question_words & _CHANGE_WORDS)  # "By how much did sales rise?": a change answers
     # a sum's purpose is checked when the question does not say one itself ("fined … for …")
@@ -789,6 +794,9 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
                 # "How many soldiers … in case UK citizens have to be evacuated?": not "several hundred UK citizens",
                 # a count of the other thing the question names
                 answers = tuple((a, b) for a, b in answers if not _counts_another(text[b:], counted, question_words, counted_terms))
+            if answers and kind == "date" and asked_at.places:
+                # "Sunday's meeting in Monaco" is not when the asked meeting in Qatar is
+                answers = tuple((a, b) for a, b in answers if not _in_another_place(text, b, asked_at.places))
             if answers and kind in _MEASURED:
                 answers = _of_asked_place_and_year(answers, text, asked_at)
                 if not asks_change:

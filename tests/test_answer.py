@@ -1052,6 +1052,9 @@ _PAY = ("Stars line up for spy thriller\n\nFrench actress Lea Marnier will star 
 _PHONES = ("Camera phones boom\n\nFour times more camera phones will be sold in Europe by the end of 2004 than last "
            "year, says a report from analysts Vantix.\n")
 
+_MEETING = ("IAAF tackles doping\n\nThe IAAF Council will discuss the plans when it meets in Qatar in April. About 60 "
+            "people attended Sunday's meeting in Monaco.\n")
+
 _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wales, the company said on Monday. According "
           "to Reuters, it will close 3 mills. Rival steelmaker Dexa shut 12 plants last year. The firm, which Jan Kowal "
           "founded in Poland, employs 4,000 people.\n")
@@ -1092,6 +1095,10 @@ _MILLS = ("Ferrox to close mills\n\nThe steelmaker Ferrox will close mills in Wa
     (_PHONES, "How many camera phones does Vantix expect to be sold worldwide in 2004?", None),
     (_PHONES + "Globally, the number sold will reach 159 million, an increase of 104%.\n",
      "How many camera phones does Vantix expect to be sold worldwide in 2004?", "159 million"),
+    # a date of a meeting in another place is another meeting's
+    (_MEETING, "On what date in April will the IAAF Council meet in Qatar?", None),
+    (_MEETING + "The IAAF Council will meet in Doha, Qatar, on 14 April.\n",
+     "On what date in April will the IAAF Council meet in Qatar?", "14 April"),
     # a quarter's figure is not the asked year's
     ("Phone sales up\n\nMobile phone sales passed 167 million in the third quarter of 2004, according to a report "
      "from analysts Vantix.\n", "How many mobile phones did Vantix say were sold in 2004?", None),
