@@ -85,6 +85,8 @@ def question_terms(question: str) -> list[str]:
     """The terms of a question that an answer is expected to share."""
     # ("How much time did they spend talking?" asks how long they talked: "time" and "spend" name no topic)
     question = re.sub(r"\bhow\s+much\s+time\b(.*)\bspen[dt]\b", r" \1 ", question, flags=re.I)
+    # ("When was he let out of prison?": freed, the word news writing uses)
+    question = re.sub(r"\b(?:let|set)\s+(?:out|free)\b", "freed", question, flags=re.I)
     # ("On what date did the blow-up take place?" asks when the blow-up was: the words that name the kind of
     # answer, and "take place", are not what a sentence stating the date shares with the question)
     question = re.sub(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day|year|month)\b|\b(?:take|takes|took|taking|taken)\s+place\b",

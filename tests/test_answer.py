@@ -1850,6 +1850,15 @@ def test_which_university_is_answered_by_a_university_named_as_one(tmp_path: Pat
     assert "Beverly Hilton" in hotel.text, hotel.text
 
 
+def test_let_out_of_prison_is_when_he_was_freed_the_word_news_writing_uses(tmp_path: Path, embedder):
+    pipeline = _pipeline_over(tmp_path, embedder, {"martin.txt": (
+        "Householders and burglars\n\nIn one of Britain's highest profile cases, Norfolk farmer Tony Martin was jailed for "
+        "life for murdering 16-year-old burglar Fred Barras, in 1999. The conviction was later reduced to manslaughter on "
+        "appeal and the sentence cut to five years. Mr Martin was freed from prison in July 2003.\n"), **_RAIL})
+    answer = pipeline.ask("When was he let out of prison?", ["Which Norfolk farmer was jailed for killing a teenage burglar in 1999?"])
+    assert answer.text.startswith("Mr Martin was freed from prison in July 2003"), answer.text
+
+
 def test_which_role_is_not_answered_by_someone_of_another_role(tmp_path: Path, embedder):
     """"Which forward…?" is not answered by "fly-half Jonny Wilkinson" (a back), but is by "flanker Lewis Moody"
     (a forward), and "Who put forward the amendment?" asks no role."""
