@@ -1085,7 +1085,7 @@ _SAME_THING = tuple(frozenset(terms(group)) for group in (
     "viewers audience watched", "peak height", "freed released",
     "replace succeed successor",
     "rise increase climb gain jump grow expand", "fall decrease decline drop slip shrink contract", "shares stock",
-    "finish close", "customers subscribers", "seats tickets", "stake shareholding",
+    "finish close", "customers subscribers", "seats tickets", "stake shareholding", "cut reduce lower slash trim",
 ))
 
 

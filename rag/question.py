@@ -96,7 +96,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(r
     ("percent", r"\bwhat (?:percentage|percent|proportion|share)\b|\bhow many per ?cent\b|\bby what percent"
                 r"|\bwhat (?:was|is|were|are|will be) (?:[\w'’-]+ ){0,3}(?:growth|inflation|unemployment|jobless|interest) rate\b|\bpercentage\b"),
     ("amount", r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger|greater|cheaper|dearer)\b"
-               r"|\bhow (?:much|far) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,8}"
+               # (what a figure moved to: "How high did the debt climb?", "What has it been cut to?")
+               r"|\bwhat (?:has|have|had|was|were|is|are|will) [^?]*\b(?:cut|reduced|lowered|raised|increased|risen|fallen) to\s*\??$"
+               r"|\bhow (?:much|far|high|low) (?:did|does|has|have|had|will|would) (?:[\w'’-]+ ){0,8}"
                r"(?:rise|rose|risen|fall|fell|fallen|grow|grew|grown|increase|decrease|drop|climb|jump|slip|decline"
                r"|shrink|shrank|shrunk|expand|contract|soar|surge|plunge|tumble|slump|dip|gain|widen|narrow|rebound"
                r"|add|put on|shed|slide|slid|sink|sank|go up|gone up|went up|go down|gone down|went down)"

@@ -1859,6 +1859,15 @@ def test_let_out_of_prison_is_when_he_was_freed_the_word_news_writing_uses(tmp_p
     assert answer.text.startswith("Mr Martin was freed from prison in July 2003"), answer.text
 
 
+def test_a_figure_cut_to_is_the_one_it_was_reduced_to(tmp_path: Path, embedder):
+    """"What has it been cut to?" asks a figure, stated with news writing's other word ("reduced to")."""
+    pipeline = _pipeline_over(tmp_path, embedder, {"telecom.txt": (
+        "Telecom profits rise\n\nAn ill-fated expansion drive in the late 1990s saw Gallia Telecom's debt soar to 72bn euros "
+        "by 2002. However, this has now been reduced to 43.9bn euros. The firm said sales rose 2%.\n"), **_RAIL})
+    answer = pipeline.ask("How high did Gallia Telecom's debt climb after its late-1990s expansion spree, and what has it been cut to?")
+    assert "72bn euros" in answer.text and "43.9bn euros" in answer.text and not answer.unanswered, answer.text
+
+
 def test_which_role_is_not_answered_by_someone_of_another_role(tmp_path: Path, embedder):
     """"Which forward…?" is not answered by "fly-half Jonny Wilkinson" (a back), but is by "flanker Lewis Moody"
     (a forward), and "Who put forward the amendment?" asks no role."""

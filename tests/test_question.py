@@ -42,6 +42,8 @@ ANSWER_TYPE_CASES = [
     ("What proportion of the budget goes to defence?", "percent"),
     # amount: a change, "by how much did shares rise" (not money)
     ("By how much did shares rise on Monday?", "amount"),
+    ("How high did the firm's debt climb?", "amount"),  # what a figure moved to
+    ("What has its debt been cut to?", "amount"),
     ("How much did the town's electoral roll shrink in a year?", "amount"),  # a change, not a price
     ("How much did France's economy expand over 2004?", "amount"),
     ("How much have oil prices gone up since the start of the year?", "amount"),  # ("60%": not a sum of money)
