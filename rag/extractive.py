@@ -274,6 +274,8 @@ def names_missing_from(names: Sequence[str], passages: Sequence[Passage]) -> lis
         term = max(name_terms, key=len)  # a name of several terms ("U.S.", "Kilroy-Silk") by its longest
         if _DEMONYM.search(term) and any(t[:4] == term[:4] for t in seen):
             continue  # "Norwegian" in the question, "Norway" in the article
+        if term.endswith("ern") and term[:-3] in seen:
+            continue  # "Middle Eastern" in the question, "the Middle East" in the article
         if any(_is_demonym_of(w, name) for text in texts for w in _CAPITALISED.findall(text)):
             continue  # "Israel" in the question, "the Israeli economy" in the article
         otherwise = (_NATION_OF.get(name.lower()) or _NATION_OF.get(name.lower().removesuffix("s"))  # "Americans"

@@ -103,7 +103,8 @@ NAME_WORD = r"(?:Ma?c|Di|De|Le|La|Fitz)?[A-Z][a-z]+"
 def proper_names(question: str) -> list[str]:
     """Capitalised words of a question that are not its first word ("Olena", "Zelenska")."""
     found = re.findall(rf"(?<![.?!]\s)(?<!^)\b((?:[A-Z]['’])?{NAME_WORD}(?:['’][a-z]+)?|[A-Z]{{2,}})\b", question.strip())
-    return [w for w in found if w.lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
+    # (not a capitalised word of a title: "Do They Know It's Christmas")
+    return [w for w in found if without_possessive(w).lower() not in STOPWORDS and w.lower() not in QUESTION_WORDS]
 
 
 # Nouns for what a person is or does ("manager", "spokesman", "striker"): "which manager…" asks for a

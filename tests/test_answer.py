@@ -722,6 +722,8 @@ def test_a_nationality_is_known_by_its_country_s_other_names():
     assert names_missing_from(["Americans"], [talks]) == []
     assert names_missing_from(["American"], [passage("The United States will resume military aid.")]) == []
     assert names_missing_from(["Britain"], [passage("The console costs £99 in the UK.")]) == []
+    # a region's adjective ("Middle Eastern") is its name ("the Middle East")
+    assert names_missing_from(["Eastern"], [passage("The talks will begin in the Middle East.")]) == []
     # A nationality the articles do not name by any form is still missing ("US" inside a word is not the U.S.).
     assert names_missing_from(["French", "Canadian"], [passage("The USB stick holds the plans.")]) == ["French", "Canadian"]
     # A country asked about by name, and written of by its people's name ("Israel's strike": "Israeli economy")

@@ -166,6 +166,8 @@ def test_proper_names_of_a_question():
     assert proper_names("How long did the call last?") == []
     # a surname's inner capital ("McLetchie", "DiCaprio") is not a cut; a brand's ("PlayStation") is no person's
     assert proper_names("Did David McLetchie meet DiCaprio?") == ["David", "McLetchie", "DiCaprio"]
+    # a function word capitalised in a title is no name ("It's" of "Do They Know It's Christmas")
+    assert proper_names("Did Do They Know It's Christmas sell?") == ["Know", "Christmas"]
 
 
 def test_discover_refuses_links_out_of_the_folder_and_special_files_without_opening_them(tmp_path: Path):
