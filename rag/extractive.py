@@ -210,6 +210,17 @@ _ROLE_BEFORE = re.compile(r"\b([a-z][a-z-]+)\s+$")  # the lower-case word just b
 _SAME_ROLE = tuple(frozenset(group.split()) for group in (
     "forward striker flanker hooker", "goalkeeper keeper", "spokesman spokeswoman spokesperson", "adviser advisor aide",
     "actor actress star", "author writer", "coach manager boss", "singer star artist"))
+
+
+def _other_roles(question: str) -> frozenset[str]:
+    """The roles that describe someone other than the one asked for ("Which forward…?": fly-half, not flanker)."""
+    m = _ASKED_ROLE.search(question)
+    if not m:
+        return frozenset()
+    asked = m.group(1).lower()
+    return ROLE_NOUNS - {asked}.union(*(group for group in _SAME_ROLE if asked in group))
+
+
 # "Which studio…?", "What charity…?": the kind of body asked for, which a sentence naming one without the
 # question's focus words must also name ("…snapped up by the studio DreamWorks").
 _KIND_ASKED = _which("""studio newspaper paper group channel network charity company firm club team bank band label broadcaster
@@ -631,7 +642,7 @@ def _of_asked_place_and_year(spans: tuple[tuple[int, int], ...], text: str, aske
         if asked_years and month and (month.group(1) or "month").lower() not in question_words:
             continue  # "the deficit was $19.6bn in November" is not the year's
         if asked_years and "quarter" not in question_words and _QUARTER_AFTER.match(text, end):
-            continue
+            continue  # "167 million in the third quarter of 2004" is not the year's
         kept.append((start, end))
     return tuple(kept)
 
@@ -702,9 +713,7 @@ def candidates(profile: QuestionProfile, passages: Sequence[Passage], keyword: K
     ordinals = _ordinals(profile.standalone)
     periods = _periods(profile.standalone)
     asked_kind = _asked_institution(profile.standalone)
-    asked_role = _ASKED_ROLE.search(profile.standalone) if kind == "person" else None
-    other_roles = ROLE_NOUNS - {asked_role.group(1).lower()}.union(
-        *(group for group in _SAME_ROLE if asked_role.group(1).lower() in group)) if asked_role else frozenset()
+    other_roles = _other_roles(profile.standalone) if kind == "person" else frozenset()
     kind_noun = _KIND_ASKED.search(profile.standalone) if kind in ENTITY_TYPES else None
     kind_terms = set(terms(kind_noun.group(1))) if kind_noun else set()
     qualifiers = _qualifying_figures(profile.standalone)
