@@ -164,7 +164,7 @@ def test_proper_names_of_a_question():
     assert proper_names("For which film was Irish actor Dan O'Herlihy nominated?") == ["Irish", "Dan", "O'Herlihy"]
     assert proper_names("What did Olena Zelenska say about the call?") == ["Olena", "Zelenska"]
     assert proper_names("How long did the call last?") == []
-    # a surname's inner capital ("McLetchie", "DiCaprio") is not a cut; a brand's ("PlayStation") is no person's
+    # a surname's inner capital ("McLetchie", "DiCaprio") does not cut the name
     assert proper_names("Did David McLetchie meet DiCaprio?") == ["David", "McLetchie", "DiCaprio"]
     # a function word capitalised in a title is no name ("It's" of "Do They Know It's Christmas")
     assert proper_names("Did Do They Know It's Christmas sell?") == ["Know", "Christmas"]
