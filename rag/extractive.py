@@ -217,8 +217,8 @@ def _other_roles(question: str) -> frozenset[str]:
     m = _ASKED_ROLE.search(question)
     if not m:
         return frozenset()
-    asked = m.group(1).lower()
-    return ROLE_NOUNS - {asked}.union(*(group for group in _SAME_ROLE if asked in group))
+    asked = m.group(1).lower().removesuffix("s")  # ("Which ministers…?": a minister)
+    return ROLE_NOUNS - {asked, f"{asked}s"}.union(*(group for group in _SAME_ROLE if asked in group))
 
 
 # "Which studio…?", "What charity…?": the kind of body asked for, which a sentence naming one without the

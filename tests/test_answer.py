@@ -1886,6 +1886,12 @@ def test_which_role_is_not_answered_by_someone_of_another_role(tmp_path: Path, e
         "England captaincy\n\nBrian Moore wants flanker Lewis Moody to captain England in the absence of fly-half "
         "Jonny Wilkinson.\n"), **_RAIL})
     assert "Lewis Moody" in flanker.ask("Which forward does Brian Moore want to see captain England?").text
+    # a role asked in the plural is the same role
+    (tmp_path / "3").mkdir()
+    ministers = _pipeline_over(tmp_path / "3", embedder, {"talks.txt": (
+        "Talks in Jeddah\n\nThe Ukrainian delegation was led by defence minister Rustem Umerov, who met the US envoy "
+        "on Tuesday.\n"), **_RAIL})
+    assert "Rustem Umerov" in ministers.ask("Which Ukrainian ministers met the US envoy in Jeddah?").text
 
 
 def test_a_sentence_that_says_the_kind_asked_but_names_none_does_not_answer(tmp_path: Path, embedder):
